@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using MiningLulc.Geo.Native;
+
+namespace MiningLulc.Geo;
+
+/// <summary>
+/// Process-wide GDAL set-up and the one place where GDAL's error state becomes exceptions.
+/// Every wrapper calls <see cref="Initialize"/> (idempotent, thread-safe) before touching GDAL.
+/// </summary>
+public static unsafe class Gdal
+{
+    private static readonly Lazy<bool> Initialized = new(InitializeCore);
+
+    /// <summary>Raised for GDAL warnings (CE_Warning); errors become exceptions instead.</summary>
+    public static event Action<string>? Warning;
+
+    /// <summary>Loads and registers GDAL; throws <see cref="GdalNotFoundException"/> with an install hint when absent.</summary>
+    public static void Initialize() => _ = Initialized.Value;
+
+    /// <summary>GDAL's release name, e.g. "3.6.2".</summary>
+    public static string Version { get { Initialize(); return GdalApi.Str(GdalApi.GDALVersionInfo("RELEASE_NAME")) ?? "?"; } }
+
+    /// <summary>PROJ/GDAL version numbers as a single integer (GDAL's VERSION_NUM, e.g. 3060200).</summary>
+    public static int VersionNumber { get { Initialize(); return int.Parse(GdalApi.Str(GdalApi.GDALVersionInfo("VERSION_NUM")) ?? "0"); } }
+
+    private static bool InitializeCore()
+    {
+        NativeLibraries.EnsureInstalled();
+        try
+        {
+            GdalApi.GDALAllRegister();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new GdalNotFoundException("The GDAL shared library could not be loaded: " + e.Message + " " + NativeLibraries.InstallHint());
+        }
+        // GDAL's default handler prints to stderr; ours keeps errors for the exception and routes warnings.
+        GdalApi.CPLSetErrorHandler(&OnGdalError);
+        // Byte-for-byte reproducible GeoPackages: GDAL stamps 'last_change' with the current time otherwise.
+        if (GdalApi.CPLGetConfigOption("OGR_CURRENT_DATE", null) == IntPtr.Zero)
+            GdalApi.CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+        return true;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnGdalError(int errorClass, int errorNumber, IntPtr message)
+    {
+        // CE_Warning = 2. Errors (3, 4) are already recorded by CPL for CPLGetLastErrorMsg.
+        if (errorClass != 2) return;
+        try { Warning?.Invoke(Marshal.PtrToStringUTF8(message) ?? ""); }
+        catch { /* never let a listener unwind into native code */ }
+    }
+
+    /// <summary>Sets a GDAL configuration option for the whole process.</summary>
+    public static void SetConfig(string key, string? value) { Initialize(); GdalApi.CPLSetConfigOption(key, value); }
+
+    internal static void ResetError() => GdalApi.CPLErrorReset();
+
+    internal static string LastError(string fallback)
+    {
+        var msg = GdalApi.Str(GdalApi.CPLGetLastErrorMsg());
+        return string.IsNullOrWhiteSpace(msg) ? fallback : msg.Trim();
+    }
+
+    /// <summary>Throws a <see cref="GdalException"/> naming <paramref name="path"/> when a CPLErr/OGRErr is not 0.</summary>
+    internal static void Check(int code, string what, string? path)
+    {
+        if (code != 0) throw new GdalException($"{what} failed: {LastError($"error code {code}")}", path);
+    }
+
+    /// <summary>Throws when a returned handle is NULL.</summary>
+    internal static IntPtr CheckHandle(IntPtr handle, string what, string? path)
+    {
+        if (handle == IntPtr.Zero) throw new GdalException($"{what} failed: {LastError("GDAL returned nothing")}", path);
+        return handle;
+    }
+}
