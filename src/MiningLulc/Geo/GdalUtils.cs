@@ -107,4 +107,15 @@ public static unsafe class GdalUtils
         Gdal.Check(GdalApi.GDALPolygonize(source.Band(band), mask?.Band(maskBand) ?? IntPtr.Zero, layer.Handle, valueField,
             options.Pointer, IntPtr.Zero, IntPtr.Zero), "polygonize", source.Path);
     }
+
+    /// <summary>
+    /// GDALSieveFilter: regions smaller than <paramref name="minPixels"/> take the value of their largest
+    /// neighbour, in place; pixels where the mask band is 0 are left alone.
+    /// </summary>
+    public static void Sieve(RasterDataset raster, int band, RasterDataset? mask, int maskBand, int minPixels, bool eightConnected)
+    {
+        Gdal.ResetError();
+        Gdal.Check(GdalApi.GDALSieveFilter(raster.Band(band), mask?.Band(maskBand) ?? IntPtr.Zero, raster.Band(band), minPixels,
+            eightConnected ? 8 : 4, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero), "sieve", raster.Path);
+    }
 }

@@ -120,6 +120,9 @@ internal static unsafe partial class GdalApi
     [LibraryImport(NativeLibraries.Gdal)]
     internal static partial int GDALRasterizeGeometries(IntPtr ds, int bandCount, int* bands, int geometryCount, IntPtr* geometries,
         IntPtr transformer, IntPtr transformArg, double* burnValues, IntPtr options, IntPtr progress, IntPtr progressArg);
+    [LibraryImport(NativeLibraries.Gdal)]
+    internal static partial int GDALSieveFilter(IntPtr sourceBand, IntPtr maskBand, IntPtr destinationBand, int sizeThreshold, int connectedness,
+        IntPtr options, IntPtr progress, IntPtr progressArg);
     [LibraryImport(NativeLibraries.Gdal)] internal static partial IntPtr GDALWarpAppOptionsNew(IntPtr argv, IntPtr forBinary);
     [LibraryImport(NativeLibraries.Gdal)] internal static partial void GDALWarpAppOptionsFree(IntPtr options);
     [LibraryImport(NativeLibraries.Gdal, StringMarshalling = StringMarshalling.Utf8)]

@@ -1,0 +1,37 @@
+using Spectre.Console;
+using System.CommandLine;
+using MiningLulc.Assessment;
+
+namespace MiningLulc.Cli.Commands;
+
+internal static class AssessCommand
+{
+    public static Command Create()
+    {
+        var pred = new Option<string>("--pred") { Description = "Predictions: a folder, .zip or .gpkg in the published schema.", Required = true };
+        var reference = new Option<string>("--ref") { Description = "Reference labels: a folder, .zip or .gpkg in the published schema.", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for report.json, report.md and the plots.", Required = true };
+        var command = new Command("assess", "Accuracy of predictions against reference labels, area by area.") { pred, reference, output };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(pred)!, r.GetValue(reference)!, r.GetValue(output)!)));
+        return command;
+    }
+
+    private static ExitCode Run(string pred, string reference, string output)
+    {
+        var report = ReportWriter.AssessFiles(pred, reference, output, null, $"Accuracy of {Path.GetFileName(Path.TrimEndingDirectorySeparator(pred))}");
+        Render(report, "accuracy");
+        CommandAction.Written("report", Path.Combine(Path.GetFullPath(output), "report.md"));
+        return ExitCode.Success;
+    }
+
+    internal static void Render(AccuracyReport report, string title)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{title}[/]")
+            .AddColumn("class").AddColumn("producer's").AddColumn("user's").AddColumn("F1").AddColumn("reference km²").AddColumn("mapped km²");
+        foreach (var (name, c) in report.PerClass)
+            table.AddRow(name, ConsoleUi.F3(c.ProducersAccuracy), ConsoleUi.F3(c.UsersAccuracy), ConsoleUi.F3(c.F1),
+                ConsoleUi.F3(c.ReferenceAreaM2 / 1e6), ConsoleUi.F3(c.MappedAreaM2 / 1e6));
+        table.Caption($"overall accuracy {ConsoleUi.F3(report.OverallAccuracy)}   kappa {ConsoleUi.F3(report.Kappa)}   macro F1 {ConsoleUi.F3(report.MacroF1)}   compared {ConsoleUi.F3(report.ComparedAreaM2 / 1e6)} km²");
+        Spectre.Console.AnsiConsole.Write(table);
+    }
+}

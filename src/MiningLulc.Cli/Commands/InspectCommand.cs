@@ -1,0 +1,32 @@
+using System.CommandLine;
+using MiningLulc.Inspection;
+using Spectre.Console;
+
+namespace MiningLulc.Cli.Commands;
+
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "A raster, GeoPackage, zip, model or region folder." };
+        var config = CommonOptions.Config();
+        var command = new Command("inspect", "What a raster, GeoPackage, zip, model or region folder holds, and what is wrong with it.") { path, config };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(path)!, CommonOptions.Load(r.GetValue(config), null))));
+        return command;
+    }
+
+    private static ExitCode Run(string path, EngineConfig config)
+    {
+        var report = Inspector.Inspect(path, config);
+        ConsoleUi.Facts(report.Title, report.Facts);
+        if (report.TableHeader is { } header && report.TableRows is { } rows)
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var h in header) table.AddColumn(Markup.Escape(h));
+            foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+            AnsiConsole.Write(table);
+        }
+        ConsoleUi.Problems(report.Problems);
+        return ExitCode.Success;
+    }
+}

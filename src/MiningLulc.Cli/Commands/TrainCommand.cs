@@ -1,0 +1,39 @@
+using System.CommandLine;
+using MiningLulc.Pipeline;
+using Spectre.Console;
+
+namespace MiningLulc.Cli.Commands;
+
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var regions = new Option<string[]>("--region") { Description = "A labelled region folder (repeat for several).", Required = true, AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string>("--out") { Description = "The model file to write (.zip); its card goes inside.", Required = true };
+        var holdout = new Option<double>("--holdout") { Description = "Fraction of sites held out to measure accuracy on unseen sites (0 = none).", DefaultValueFactory = _ => 0.0 };
+        var config = CommonOptions.Config();
+        var preset = CommonOptions.Preset();
+        var workers = CommonOptions.Workers();
+        var command = new Command("train", "Train the classifier on the labelled sites of one or more regions.") { regions, output, config, preset, holdout, workers };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(regions)!, r.GetValue(output)!, CommonOptions.Load(r.GetValue(config), r.GetValue(preset)), r.GetValue(holdout), r.GetValue(workers))));
+        return command;
+    }
+
+    private static ExitCode Run(string[] regions, string output, EngineConfig config, double holdout, int workers)
+    {
+        var result = ConsoleUi.WithProgress(p => TrainingRunner.Train(new TrainRequest { Regions = regions, Config = config, Holdout = holdout, Workers = workers }, p));
+        var dir = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        result.Model.Save(output);
+        var card = result.Model.Card;
+        var facts = new List<(string, string)>
+        {
+            ("method", card.Method), ("trainer", card.Trainer), ("features", $"{card.FeatureSet} ({card.Features.Count}, hash {card.FeatureSetHash})"),
+            ("training sites", result.TrainingSites.Count.ToString()), ("samples", string.Join(", ", card.SamplesPerClass.Select(kv => $"{kv.Key} {kv.Value}"))),
+        };
+        if (card.Holdout is { } h) facts.Add(("held-out sites", $"{h.Sites} sites, {h.Pixels} px: overall accuracy {ConsoleUi.F3(h.OverallAccuracy)}, kappa {ConsoleUi.F3(h.Kappa)}"));
+        ConsoleUi.Facts("model", facts);
+        CommandAction.Written("model", Path.GetFullPath(output));
+        return CommandAction.ReportFailures(result.Problems);
+    }
+}

@@ -1,0 +1,12 @@
+namespace MiningLulc.Cli;
+
+/// <summary>Exit codes of CONTRACT.md section 4.</summary>
+public enum ExitCode
+{
+    Success = 0,
+    /// <summary>The run finished but some sites failed (listed in the manifest and on stderr).</summary>
+    SitesFailed = 1,
+    /// <summary>Bad usage or unusable input: one line naming the file and what is wrong.</summary>
+    BadInput = 2,
+    Internal = 3,
+}

@@ -1,0 +1,28 @@
+using MiningLulc.Catalog;
+using NetTopologySuite.Geometries;
+
+namespace MiningLulc.Align;
+
+/// <summary>
+/// One site's inputs on one grid, as structure-of-arrays planes (row-major, <see cref="SiteGrid.PixelCount"/> long):
+/// the ten reflectances x 10000 (NaN = no data), the elevation change dh in metres (NaN = DCM void),
+/// and masks. Pixels to classify are those with <see cref="SiteMask"/> and <see cref="Valid"/> set.
+/// </summary>
+public sealed class AlignedSite
+{
+    public required CatalogEntry Entry { get; init; }
+    public required SiteGrid Grid { get; init; }
+    /// <summary>Ten planes in the order of <see cref="InputSettings.BandNames"/>.</summary>
+    public required float[][] Bands { get; init; }
+    public required float[] Dh { get; init; }
+    /// <summary>1 where the pixel belongs to the site (all-touched, or centre-inside per setting).</summary>
+    public required byte[] SiteMask { get; init; }
+    /// <summary>1 where all ten reflectances are valid.</summary>
+    public required byte[] Valid { get; init; }
+    /// <summary>The site polygon in the grid's CRS.</summary>
+    public required Geometry SiteInGridCrs { get; init; }
+
+    public bool IsClassifiable(int pixel) => SiteMask[pixel] != 0 && Valid[pixel] != 0;
+
+    public int ClassifiableCount { get { var n = 0; for (var i = 0; i < SiteMask.Length; i++) if (IsClassifiable(i)) n++; return n; } }
+}

@@ -1,0 +1,138 @@
+using MiningLulc.Catalog;
+using MiningLulc.Geo;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+
+namespace MiningLulc.Assessment;
+
+/// <summary>
+/// Compares predicted and reference polygons area by area (CONTRACT.md section 5): each
+/// reference polygon is intersected with the predicted ones and the geodesic area of every
+/// intersection goes into a confusion matrix (rows = reference, columns = predicted). Geodesic
+/// areas on the WGS 84 ellipsoid are what any equal-area projection approximates.
+/// </summary>
+public static class AccuracyAssessor
+{
+    public const int BootstrapReplicates = 200;
+
+    public static AccuracyReport Assess(IReadOnlyList<LabelPolygon> predicted, IReadOnlyList<LabelPolygon> reference, Geometry? restrictTo = null, IProgress<(int Done, int Total)>? progress = null)
+    {
+        if (restrictTo is not null)
+        {
+            var prepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(restrictTo);
+            reference = reference.Where(r => prepared.Intersects(r.Geometry))
+                .Select(r => r with { Geometry = prepared.Covers(r.Geometry) ? r.Geometry : r.Geometry.Intersection(restrictTo) })
+                .Where(r => !r.Geometry.IsEmpty).ToList();
+        }
+        var predIndex = new STRtree<LabelPolygon>();
+        foreach (var p in predicted) predIndex.Insert(p.Geometry.EnvelopeInternal, p);
+        predIndex.Build();
+        var clusterOf = Clusters(reference);
+
+        var clusters = new Dictionary<int, ConfusionMatrix>();
+        var byYear = new SortedDictionary<int, ConfusionMatrix>();
+        var total = new ConfusionMatrix();
+        var referenceArea = new double[LulcClasses.Count];
+        for (var i = 0; i < reference.Count; i++)
+        {
+            var r = reference[i];
+            referenceArea[(int)r.Class - 1] += GeodesicArea.Of(r.Geometry);
+            var cm = clusters.TryGetValue(clusterOf[i], out var c) ? c : clusters[clusterOf[i]] = new ConfusionMatrix();
+            var yearCm = r.Year is int y ? (byYear.TryGetValue(y, out var yc) ? yc : byYear[y] = new ConfusionMatrix()) : null;
+            foreach (var p in predIndex.Query(r.Geometry.EnvelopeInternal))
+            {
+                if (!p.Geometry.Intersects(r.Geometry)) continue;
+                var area = GeodesicArea.Of(SafeIntersection(r.Geometry, p.Geometry));
+                if (area <= 0) continue;
+                cm.Add((int)r.Class, (int)p.Class, area);
+                yearCm?.Add((int)r.Class, (int)p.Class, area);
+                total.Add((int)r.Class, (int)p.Class, area);
+            }
+            progress?.Report((i + 1, reference.Count));
+        }
+
+        var mappedArea = new double[LulcClasses.Count];
+        foreach (var p in predicted) mappedArea[(int)p.Class - 1] += GeodesicArea.Of(p.Geometry);
+        var mapTotal = mappedArea.Sum();
+        var wallToWall = mapTotal > 0 && total.Total >= 0.95 * mapTotal;
+        var adjusted = AreaEstimator.Adjusted(total, mappedArea);
+        var ci = AreaEstimator.BootstrapHalfWidth(clusters.Values.ToList(), mappedArea, BootstrapReplicates, seed: 12345);
+
+        var method = "Area-weighted comparison of predicted and reference polygons (geodesic areas of intersections, WGS 84). "
+            + "Adjusted areas: stratified estimator of Olofsson et al. (2014) with the map classes as strata; "
+            + $"95 % intervals: 1.96 x the standard deviation over {BootstrapReplicates} bootstrap resamples of sites (clusters of touching reference polygons). "
+            + (wallToWall ? "The reference covers the map wall to wall." : "The reference covers part of the map (a sample).");
+        return AccuracyReport.Create(total, byYear, referenceArea, mappedArea, adjusted, ci, method, clusters.Count);
+    }
+
+    private static Geometry SafeIntersection(Geometry a, Geometry b)
+    {
+        try { return a.Intersection(b); }
+        catch (TopologyException)
+        {
+            return NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(a).Intersection(NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(b));
+        }
+    }
+
+    /// <summary>Cluster id per reference polygon: connected components of touching polygons (a site's labels tile it).</summary>
+    internal static int[] Clusters(IReadOnlyList<LabelPolygon> reference)
+    {
+        var parent = Enumerable.Range(0, reference.Count).ToArray();
+        int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        var index = new STRtree<int>();
+        for (var i = 0; i < reference.Count; i++) index.Insert(reference[i].Geometry.EnvelopeInternal, i);
+        index.Build();
+        for (var i = 0; i < reference.Count; i++)
+        {
+            foreach (var j in index.Query(reference[i].Geometry.EnvelopeInternal))
+            {
+                if (j <= i || Find(i) == Find(j)) continue;
+                if (reference[i].Geometry.Intersects(reference[j].Geometry)) parent[Find(j)] = Find(i);
+            }
+        }
+        return Enumerable.Range(0, reference.Count).Select(Find).ToArray();
+    }
+}
+
+/// <summary>Area estimates adjusted for map errors (Olofsson et al. 2014, stratified by map class).</summary>
+public static class AreaEstimator
+{
+    /// <summary>
+    /// Adjusted area of each reference class: A * Σ_i W_i * n_ij / n_i., with W_i the mapped share of
+    /// map class i and n_ij the compared area mapped i and referenced j. Equals the reference area when
+    /// the comparison covers the whole map.
+    /// </summary>
+    public static double[] Adjusted(ConfusionMatrix cm, double[] mappedArea)
+    {
+        var k = ConfusionMatrix.K;
+        var total = mappedArea.Sum();
+        var result = new double[k];
+        if (total <= 0) return result;
+        for (var i = 0; i < k; i++)
+        {
+            var ni = cm.MappedTotal(i);
+            if (ni <= 0) continue;
+            var w = mappedArea[i] / total;
+            for (var j = 0; j < k; j++) result[j] += total * w * cm[j, i] / ni;
+        }
+        return result;
+    }
+
+    /// <summary>1.96 x bootstrap standard deviation of the adjusted areas, resampling clusters with replacement.</summary>
+    public static double[] BootstrapHalfWidth(IReadOnlyList<ConfusionMatrix> clusters, double[] mappedArea, int replicates, int seed)
+    {
+        var k = ConfusionMatrix.K;
+        if (clusters.Count < 2) return Enumerable.Repeat(double.NaN, k).ToArray();
+        var rng = new Random(seed);
+        var samples = new double[k][];
+        for (var j = 0; j < k; j++) samples[j] = new double[replicates];
+        for (var b = 0; b < replicates; b++)
+        {
+            var cm = new ConfusionMatrix();
+            for (var n = 0; n < clusters.Count; n++) cm.Add(clusters[rng.Next(clusters.Count)]);
+            var adj = Adjusted(cm, mappedArea);
+            for (var j = 0; j < k; j++) samples[j][b] = adj[j];
+        }
+        return samples.Select(s => 1.96 * MathNet.Numerics.Statistics.Statistics.StandardDeviation(s)).ToArray();
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MiningLulc.Assessment;
+
+public sealed record ClassAccuracy(
+    [property: JsonPropertyName("producers_accuracy")] double ProducersAccuracy,
+    [property: JsonPropertyName("users_accuracy")] double UsersAccuracy,
+    [property: JsonPropertyName("f1")] double F1,
+    [property: JsonPropertyName("reference_area_m2")] double ReferenceAreaM2,
+    [property: JsonPropertyName("mapped_area_m2")] double MappedAreaM2,
+    [property: JsonPropertyName("adjusted_area_m2")] double AdjustedAreaM2,
+    [property: JsonPropertyName("adjusted_area_ci95_m2")] double AdjustedAreaCi95M2);
+
+public sealed record YearAccuracy(
+    [property: JsonPropertyName("overall_accuracy")] double OverallAccuracy,
+    [property: JsonPropertyName("kappa")] double Kappa,
+    [property: JsonPropertyName("macro_f1")] double MacroF1,
+    [property: JsonPropertyName("compared_area_m2")] double ComparedAreaM2);
+
+/// <summary>The assessment report of CONTRACT.md section 5 (fractions, not percent; NaN written as null).</summary>
+public sealed record AccuracyReport
+{
+    [JsonPropertyName("overall_accuracy")] public double OverallAccuracy { get; init; }
+    [JsonPropertyName("kappa")] public double Kappa { get; init; }
+    [JsonPropertyName("macro_f1")] public double MacroF1 { get; init; }
+    [JsonPropertyName("per_class")] public required IReadOnlyDictionary<string, ClassAccuracy> PerClass { get; init; }
+    [JsonPropertyName("confusion_matrix_m2")] public required double[][] ConfusionMatrixM2 { get; init; }
+    [JsonPropertyName("classes")] public IReadOnlyList<string> Classes { get; init; } = LulcClasses.Names;
+    [JsonPropertyName("by_year")] public required IReadOnlyDictionary<string, YearAccuracy> ByYear { get; init; }
+    [JsonPropertyName("compared_area_m2")] public double ComparedAreaM2 { get; init; }
+    [JsonPropertyName("sites")] public int Sites { get; init; }
+    [JsonPropertyName("method")] public required string Method { get; init; }
+
+    internal static AccuracyReport Create(ConfusionMatrix total, IReadOnlyDictionary<int, ConfusionMatrix> byYear, double[] referenceArea,
+        double[] mappedArea, double[] adjusted, double[] ci, string method, int sites)
+    {
+        var perClass = new Dictionary<string, ClassAccuracy>();
+        for (var c = 0; c < ConfusionMatrix.K; c++)
+            perClass[LulcClasses.Names[c]] = new ClassAccuracy(total.ProducersAccuracy(c), total.UsersAccuracy(c), total.F1(c),
+                referenceArea[c], mappedArea[c], adjusted[c], ci[c]);
+        return new AccuracyReport
+        {
+            OverallAccuracy = total.OverallAccuracy, Kappa = total.Kappa, MacroF1 = total.MacroF1,
+            PerClass = perClass, ConfusionMatrixM2 = total.ToArray(),
+            ByYear = byYear.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture),
+                kv => new YearAccuracy(kv.Value.OverallAccuracy, kv.Value.Kappa, kv.Value.MacroF1, kv.Value.Total)),
+            ComparedAreaM2 = total.Total, Sites = sites, Method = method,
+        };
+    }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new NanAsNullConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static AccuracyReport FromJson(string json) => JsonSerializer.Deserialize<AccuracyReport>(json, Json) ?? throw new InvalidDataException("empty report");
+
+    /// <summary>A readable Markdown version of the report.</summary>
+    public string ToMarkdown(string title)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine($"# {title}").AppendLine();
+        sb.AppendLine($"- Overall accuracy: **{OverallAccuracy.ToString("0.000", inv)}**, kappa {Kappa.ToString("0.000", inv)}, macro F1 {MacroF1.ToString("0.000", inv)}");
+        sb.AppendLine($"- Compared area: {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² over {Sites} sites").AppendLine();
+        sb.AppendLine("| class | producer's | user's | F1 | reference km² | mapped km² | adjusted km² ± 95 % |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var (name, c) in PerClass)
+            sb.AppendLine($"| {name} | {F(c.ProducersAccuracy)} | {F(c.UsersAccuracy)} | {F(c.F1)} | {(c.ReferenceAreaM2 / 1e6).ToString("0.000", inv)} | {(c.MappedAreaM2 / 1e6).ToString("0.000", inv)} | {(c.AdjustedAreaM2 / 1e6).ToString("0.000", inv)} ± {(double.IsNaN(c.AdjustedAreaCi95M2) ? "n/a" : (c.AdjustedAreaCi95M2 / 1e6).ToString("0.000", inv))} |");
+        sb.AppendLine().AppendLine("Confusion matrix (km², rows = reference, columns = predicted):").AppendLine();
+        sb.AppendLine("| reference \\ predicted | " + string.Join(" | ", Classes) + " |");
+        sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", Classes.Count)));
+        for (var i = 0; i < Classes.Count; i++)
+            sb.AppendLine($"| {Classes[i]} | " + string.Join(" | ", ConfusionMatrixM2[i].Select(v => (v / 1e6).ToString("0.000", inv))) + " |");
+        if (ByYear.Count > 0)
+        {
+            sb.AppendLine().AppendLine("| year | overall accuracy | kappa | macro F1 | compared km² |").AppendLine("|---|---|---|---|---|");
+            foreach (var (y, a) in ByYear) sb.AppendLine($"| {y} | {F(a.OverallAccuracy)} | {F(a.Kappa)} | {F(a.MacroF1)} | {(a.ComparedAreaM2 / 1e6).ToString("0.000", inv)} |");
+        }
+        sb.AppendLine().AppendLine($"Method: {Method}");
+        return sb.ToString();
+
+        string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", inv);
+    }
+
+    private sealed class NanAsNullConverter : JsonConverter<double>
+    {
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value)) writer.WriteNumberValue(value); else writer.WriteNullValue();
+        }
+    }
+}

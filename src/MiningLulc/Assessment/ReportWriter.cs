@@ -1,0 +1,32 @@
+using MiningLulc.Catalog;
+using NetTopologySuite.Geometries;
+
+namespace MiningLulc.Assessment;
+
+/// <summary>Runs an assessment from files and writes report.json, report.md and the plots into a folder.</summary>
+public static class ReportWriter
+{
+    public static AccuracyReport AssessFiles(string predicted, string reference, string outDirectory, Geometry? restrictTo = null, string title = "Accuracy assessment",
+        IProgress<(int Done, int Total)>? progress = null)
+    {
+        var pred = LabelReader.Read(predicted);
+        var refs = LabelReader.Read(reference);
+        var report = AccuracyAssessor.Assess(pred, refs, restrictTo, progress);
+        Write(report, outDirectory, title);
+        return report;
+    }
+
+    public static void Write(AccuracyReport report, string outDirectory, string title)
+    {
+        Directory.CreateDirectory(outDirectory);
+        WriteAtomically(Path.Combine(outDirectory, "report.json"), report.ToJson());
+        WriteAtomically(Path.Combine(outDirectory, "report.md"), report.ToMarkdown(title));
+        ReportPlots.Write(report, outDirectory);
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        File.WriteAllText(path + ".tmp", text);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}

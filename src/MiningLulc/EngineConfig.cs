@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace MiningLulc;
+
+/// <summary>
+/// Every setting of the engine, as one immutable record tree. Loaded from JSON (configs/*.json);
+/// a file overlays only the keys it names on the built-in defaults (<see cref="Default"/>), so a
+/// preset is a short file. Validated on load; never rewritten silently.
+/// </summary>
+public sealed record EngineConfig
+{
+    /// <summary>Name shown in summaries and model cards ("default", "published", ...).</summary>
+    public string Name { get; init; } = "default";
+    public string Description { get; init; } = "The engine's own method.";
+    public InputSettings Input { get; init; } = new();
+    public AlignSettings Align { get; init; } = new();
+    public FeatureSettings Features { get; init; } = new();
+    public TrainingSettings Training { get; init; } = new();
+    public SmoothSettings Smooth { get; init; } = new();
+    public VectorizeSettings Vectorize { get; init; } = new();
+
+    public static EngineConfig Default { get; } = new();
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Loads a config file, overlaid on the defaults. Unknown keys are an error naming the file.</summary>
+    public static EngineConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidInputException("config file not found", path);
+        try
+        {
+            var defaults = JsonSerializer.SerializeToNode(Default, Json)!.AsObject();
+            var overlay = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+                ?.AsObject() ?? throw new InvalidInputException("config is not a JSON object", path);
+            Merge(defaults, overlay);
+            var config = defaults.Deserialize<EngineConfig>(Json) ?? throw new InvalidInputException("empty config", path);
+            config.Validate(path);
+            return config;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"invalid config: {e.Message}", path, e);
+        }
+    }
+
+    /// <summary>Loads a preset by name from the configs folder (e.g. "published" → configs/published.json).</summary>
+    public static EngineConfig LoadPreset(string name, string configsDirectory)
+    {
+        var path = Path.Combine(configsDirectory, name + ".json");
+        if (!File.Exists(path))
+        {
+            var known = Directory.Exists(configsDirectory)
+                ? string.Join(", ", Directory.GetFiles(configsDirectory, "*.json").Select(Path.GetFileNameWithoutExtension).Order())
+                : "none";
+            throw new InvalidInputException($"unknown preset '{name}' (known: {known})", configsDirectory);
+        }
+        return Load(path);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    private static void Merge(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (key, value) in overlay)
+        {
+            if (value is JsonObject o && target[key] is JsonObject t) Merge(t, o);
+            else target[key] = value?.DeepClone();
+        }
+    }
+
+    /// <summary>Checks ranges; throws <see cref="InvalidInputException"/> naming the setting.</summary>
+    public void Validate(string? path = null)
+    {
+        void Require(bool ok, string message) { if (!ok) throw new InvalidInputException(message, path); }
+        Require(Input.BandNames.Count == 10, "input.band_names must list the ten Sentinel-2 bands");
+        Require(Align.HaloPixels >= 0 && Align.HaloPixels <= 64, "align.halo_pixels must be within 0..64");
+        Require(Smooth.Neighbours >= 1, "smooth.neighbours must be at least 1");
+        Require(Vectorize.Connectivity is 4 or 8, "vectorize.connectivity must be 4 or 8");
+        Require(Vectorize.MaxFeaturesPerFile is >= 1 and <= 5000, "vectorize.max_features_per_file must be within 1..5000 (the published files hold at most 5,000)");
+        Require(Vectorize.SieveMinPixels >= 1, "vectorize.sieve_min_pixels must be at least 1 (1 = off)");
+        Require(Training.SamplesPerClassPerSite >= 1, "training.samples_per_class_per_site must be at least 1");
+        Require(Training.Trees >= 1, "training.trees must be at least 1");
+    }
+}
+
+/// <summary>How the region folder's files are found and read (CONTRACT.md section 3).</summary>
+public sealed record InputSettings
+{
+    public string SitesFile { get; init; } = "sites.gpkg";
+    public string SiteIdField { get; init; } = "site_id";
+    /// <summary>Glob (relative to the region) of a year's composite tiles; {year} is substituted.</summary>
+    public string S2Pattern { get; init; } = "s2/{year}/*.tif";
+    public string S2VrtPattern { get; init; } = "s2/{year}/*.vrt";
+    public IReadOnlyList<string> BandNames { get; init; } = ["B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B11", "B12"];
+    /// <summary>Reflectance x 10000 = raw * scale + offset.</summary>
+    public double S2Scale { get; init; } = 1.0;
+    public double S2Offset { get; init; } = 0.0;
+    public double S2NoData { get; init; } = 0;
+    public string DcmPattern { get; init; } = "dcm/*_DCM.tif";
+    public string TimePattern { get; init; } = "dcm/*_TIME.tif";
+    public double DcmNoData { get; init; } = -32767;
+    public double TimeNoData { get; init; } = 0;
+    public int MinYear { get; init; } = 2016;
+    public int MaxYear { get; init; } = 2022;
+    public string LabelsFolder { get; init; } = "labels";
+}
+
+public sealed record AlignSettings
+{
+    /// <summary>GDAL resampling for the DCM onto the composite grid.</summary>
+    public string DcmResampling { get; init; } = "bilinear";
+    /// <summary>Pixels added around each site's bounding box, for focal features.</summary>
+    public int HaloPixels { get; init; } = 3;
+    /// <summary>Pixel selection: false = every pixel the site touches (default), true = centre inside (the authors' sampling).</summary>
+    public bool CentreInside { get; init; }
+}
+
+public sealed record FeatureSettings
+{
+    /// <summary>Named feature set over the feature schema ("full" or "published").</summary>
+    public string Set { get; init; } = "full";
+}
+
+public enum TrainerKind { Lightgbm, RandomForest }
+
+public sealed record TrainingSettings
+{
+    public TrainerKind Trainer { get; init; } = TrainerKind.Lightgbm;
+    /// <summary>Pixels drawn per class from each training site (stratified), to bound memory and balance sites.</summary>
+    public int SamplesPerClassPerSite { get; init; } = 400;
+    /// <summary>Balance the classes by drawing at most this many samples per class overall (0 = no cap).</summary>
+    public int MaxSamplesPerClass { get; init; }
+    public int Trees { get; init; } = 200;
+    public int Leaves { get; init; } = 31;
+    public double LearningRate { get; init; } = 0.1;
+    public int MinSamplesPerLeaf { get; init; } = 20;
+    /// <summary>Fraction of features tried per split (random forest).</summary>
+    public double FeatureFraction { get; init; } = 1.0;
+    public int Seed { get; init; } = 42;
+    /// <summary>The authors' refinement rules for training pixels (CONTRACT.md section 7).</summary>
+    public RefinementSettings Refinement { get; init; } = new();
+}
+
+/// <summary>Training-sample refinement: a training pixel is kept only if it passes its class's rule.</summary>
+public sealed record RefinementSettings
+{
+    public bool Enabled { get; init; }
+    public double OpenPitMaxDh { get; init; } = 0;
+    public double WasteDumpMinDh { get; init; } = 1;
+    public double DisturbedMinDh { get; init; } = 0;
+    public double DisturbedMaxDh { get; init; } = 1;
+    public double DisturbedMaxBsi { get; init; } = 0.2;
+    public double FacilityMinNdbi { get; init; } = 0.28;
+    public double WaterMinMndwi { get; init; } = 0;
+    public double VegetationMinNdvi { get; init; } = 0.3;
+}
+
+public sealed record SmoothSettings
+{
+    public bool Enabled { get; init; }
+    public int Neighbours { get; init; } = 48;
+}
+
+public sealed record VectorizeSettings
+{
+    public int Connectivity { get; init; } = 4;
+    public int SieveMinPixels { get; init; } = 1;
+    public int MaxFeaturesPerFile { get; init; } = 5000;
+    /// <summary>Clip pieces smaller than this are dropped (m²).</summary>
+    public double MinPieceAreaM2 { get; init; } = 1.0;
+}

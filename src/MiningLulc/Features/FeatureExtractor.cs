@@ -1,0 +1,38 @@
+using MiningLulc.Align;
+
+namespace MiningLulc.Features;
+
+/// <summary>
+/// Computes the feature planes of an aligned site and gathers the rows (pixels) a model needs,
+/// in the order of a <see cref="FeatureSet"/>. One instance per worker; not thread-safe.
+/// </summary>
+public sealed class FeatureExtractor(FeatureSet set)
+{
+    private readonly int[] indices = set.Indices;
+
+    public FeatureSet Set { get; } = set;
+
+    /// <summary>All schema planes for the site's grid.</summary>
+    public float[][] ComputePlanes(AlignedSite site)
+    {
+        var n = site.Grid.PixelCount;
+        var planes = new float[FeatureSchema.Count][];
+        for (var f = 0; f < planes.Length; f++) planes[f] = new float[n];
+        var (dx, dy) = site.Grid.PixelSizeInMetres();
+        ScalarFeatures.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes);
+        return planes;
+    }
+
+    /// <summary>Row-major matrix (pixels x features of the set) for the given pixel indices.</summary>
+    public float[] Gather(float[][] planes, IReadOnlyList<int> pixels)
+    {
+        var width = indices.Length;
+        var rows = new float[pixels.Count * width];
+        for (var p = 0; p < pixels.Count; p++)
+        {
+            var pixel = pixels[p];
+            for (var f = 0; f < width; f++) rows[p * width + f] = planes[indices[f]][pixel];
+        }
+        return rows;
+    }
+}

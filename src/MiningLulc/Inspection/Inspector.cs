@@ -1,0 +1,130 @@
+using System.Globalization;
+using MiningLulc.Align;
+using MiningLulc.Catalog;
+using MiningLulc.Geo;
+using MiningLulc.Training;
+using MiningLulc.Vectorize;
+
+namespace MiningLulc.Inspection;
+
+/// <summary>What a file or folder holds (facts), what is wrong with it (problems), and an optional table.</summary>
+public sealed record InspectionReport(string Title, IReadOnlyList<(string Key, string Value)> Facts, IReadOnlyList<string> Problems,
+    IReadOnlyList<string>? TableHeader = null, IReadOnlyList<IReadOnlyList<string>>? TableRows = null);
+
+/// <summary>
+/// Looks at a raster, a GeoPackage or zip of them, a model, or a region folder and says what it is
+/// and what is wrong with it. Never throws for bad content: problems are part of the report.
+/// </summary>
+public static class Inspector
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static InspectionReport Inspect(string path, EngineConfig? config = null)
+    {
+        config ??= EngineConfig.Default;
+        if (Directory.Exists(path)) return File.Exists(Path.Combine(path, config.Input.SitesFile)) ? Region(path, config) : Folder(path);
+        if (!File.Exists(path) && !path.StartsWith("/vsi", StringComparison.Ordinal)) throw new InvalidInputException("not found", path);
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext == ".zip")
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            if (zip.GetEntry(ClassifierModel.CardEntry) is not null) return Model(path);
+            return Vector(path);
+        }
+        if (ext is ".gpkg" or ".shp" or ".geojson" or ".json") return Vector(path);
+        return Raster(path, config);
+    }
+
+    private static InspectionReport Raster(string path, EngineConfig config)
+    {
+        var facts = new List<(string, string)>();
+        var problems = new List<string>();
+        using var ds = RasterDataset.Open(path);
+        facts.Add(("driver", ds.DriverName));
+        facts.Add(("size", $"{ds.Width} x {ds.Height}, {ds.BandCount} band(s)"));
+        var t = ds.Transform;
+        facts.Add(("origin", $"{t.OriginX.ToString("R", Inv)}, {t.OriginY.ToString("R", Inv)}"));
+        facts.Add(("pixel size", $"{t.PixelWidth.ToString("R", Inv)} x {t.PixelHeight.ToString("R", Inv)}"));
+        if (!ds.HasTransform) problems.Add("no geotransform: the raster cannot be placed on the Earth");
+        if (string.IsNullOrEmpty(ds.CrsWkt)) problems.Add("no CRS");
+        else { using var crs = ds.Crs(); facts.Add(("crs", crs.ToString())); }
+        foreach (var b in ds.Bands)
+            facts.Add(($"band {b.Index}", $"{b.DataType}, '{b.Description}', nodata {(b.NoData is double nd ? nd.ToString("R", Inv) : "none")}"));
+        if (ds.BandCount >= 10)
+        {
+            try { var idx = BandMatcher.Match(ds.Bands, config.Input.BandNames, path); facts.Add(("sentinel-2 bands", string.Join(" ", idx))); }
+            catch (InvalidInputException e) { problems.Add(e.Message); }
+        }
+        // Read one block to prove the data is readable (truncated files fail here, not later).
+        try
+        {
+            var w = new Window(0, 0, Math.Min(256, ds.Width), Math.Min(256, ds.Height));
+            var buffer = new float[w.Area];
+            for (var b = 1; b <= ds.BandCount; b++) ds.Read(b, w, buffer.AsSpan());
+        }
+        catch (GdalException e) { problems.Add(e.Message); }
+        return new InspectionReport($"raster {path}", facts, problems);
+    }
+
+    private static InspectionReport Vector(string path)
+    {
+        var facts = new List<(string, string)>();
+        var problems = new List<string>();
+        var sources = LabelReader.Sources(path);
+        foreach (var source in sources)
+        {
+            using var ds = VectorDataset.Open(source);
+            foreach (var layer in ds.Layers)
+            {
+                using var crs = layer.Crs();
+                facts.Add(($"{Path.GetFileName(source)}:{layer.Name}", $"{layer.FeatureCount} features, {crs?.ToString() ?? "no CRS"}, fields {string.Join(", ", layer.Fields.Select(f => $"{f.Name}:{f.Type}"))}"));
+            }
+            if (ds.Layers.Any(l => l.Fields.Any(f => f.Name == PublishedSchema.ClassName)))
+                problems.AddRange(PublishedSchemaValidator.Check(source).Select(p => $"{Path.GetFileName(source)}: {p}"));
+        }
+        if (sources.Count == 0) problems.Add("no GeoPackage inside");
+        return new InspectionReport($"vector {path}", facts, problems);
+    }
+
+    private static InspectionReport Model(string path)
+    {
+        var model = ClassifierModel.Load(path);
+        var c = model.Card;
+        var facts = new List<(string, string)>
+        {
+            ("method", c.Method), ("trainer", c.Trainer),
+            ("parameters", string.Join(", ", c.Parameters.Select(kv => $"{kv.Key}={kv.Value}"))),
+            ("features", $"{c.FeatureSet} (schema v{c.FeatureSchemaVersion}, hash {c.FeatureSetHash}): {string.Join(" ", c.Features)}"),
+            ("training", $"{c.TrainingSites} sites of {string.Join(", ", c.TrainingRegions)}; samples {string.Join(", ", c.SamplesPerClass.Select(kv => $"{kv.Key} {kv.Value}"))}"),
+        };
+        if (c.Holdout is { } h) facts.Add(("held-out sites", $"{h.Sites} sites, {h.Pixels} px: overall accuracy {h.OverallAccuracy:0.000}, kappa {h.Kappa:0.000}"));
+        return new InspectionReport($"model {path}", facts, []);
+    }
+
+    private static InspectionReport Folder(string path) =>
+        new($"folder {path}", [("files", Directory.GetFileSystemEntries(path).Length.ToString(Inv))],
+            [$"not a region folder (no {EngineConfig.Default.Input.SitesFile})"]);
+
+    private static InspectionReport Region(string path, EngineConfig config)
+    {
+        var catalog = RegionCatalog.Build(path, config.Input);
+        var f = catalog.Folder;
+        var facts = new List<(string, string)>
+        {
+            ("region", f.Name),
+            ("sites", $"{catalog.Entries.Count} ({catalog.Ready.Count()} ready, {catalog.Entries.Count(e => e.Status == SiteStatus.Skipped)} skipped, {catalog.Problems.Count} unreadable)"),
+            ("composites", string.Join(", ", f.S2Years().Select(y => $"{y} ({f.S2Files(y).Count} file(s))"))),
+            ("dcm tiles", string.Join(", ", f.DcmFiles().Select(Path.GetFileName))),
+            ("labels", f.LabelFiles().Count == 0 ? "none" : string.Join(", ", f.LabelFiles().Select(Path.GetFileName))),
+        };
+        var problems = catalog.Problems.Select(p => $"feature {p.Fid} (site {p.Id?.ToString(Inv) ?? "?"}): {p.Reason}").ToList();
+        problems.AddRange(catalog.Entries.Where(e => e.Status == SiteStatus.Skipped).Select(e => $"site {e.Site.Id}: {e.Reason}"));
+        problems.AddRange(catalog.Entries.Where(e => e.Site.Repair is not null).Select(e => $"site {e.Site.Id}: geometry repaired ({e.Site.Repair})"));
+        var rows = catalog.Entries.Select(e => (IReadOnlyList<string>)
+        [
+            e.Site.Id.ToString(Inv), e.Year?.ToString(Inv) ?? "-", e.TimeStamp?.ToString("0.000", Inv) ?? "-", e.S2Source ?? "-",
+            (e.AreaM2 / 1e6).ToString("0.000", Inv), e.Status == SiteStatus.Ready ? "ready" : "skipped: " + e.Reason,
+        ]).ToList();
+        return new InspectionReport($"region {f.Directory}", facts, problems, ["site", "year", "time stamp", "composite", "km²", "status"], rows);
+    }
+}

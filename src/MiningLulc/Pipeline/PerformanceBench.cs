@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using MiningLulc.Features;
+using MiningLulc.Synthetic;
+using MiningLulc.Training;
+
+namespace MiningLulc.Pipeline;
+
+/// <summary>The figures of CONTRACT.md section 6 (each a median over several runs).</summary>
+public sealed record BenchResult
+{
+    [JsonPropertyName("features_mpx_per_s")] public double FeaturesMpxPerS { get; init; }
+    [JsonPropertyName("features_scalar_mpx_per_s")] public double FeaturesScalarMpxPerS { get; init; }
+    [JsonPropertyName("classify_mpx_per_s")] public double ClassifyMpxPerS { get; init; }
+    [JsonPropertyName("pipeline_mpx_per_s")] public double PipelineMpxPerS { get; init; }
+    [JsonPropertyName("peak_rss_mb")] public double PeakRssMb { get; init; }
+    [JsonPropertyName("cores")] public int Cores { get; init; }
+    [JsonPropertyName("runs")] public int Runs { get; init; }
+    [JsonPropertyName("notes")] public IReadOnlyDictionary<string, string> Notes { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// Measures the engine: feature kernels and model inference on one thread over a realistic block,
+/// and the whole pipeline on a synthetic region with all cores. Synthetic inputs, fixed seeds.
+/// </summary>
+public static class PerformanceBench
+{
+    public const int BlockSide = 1024;
+
+    public static BenchResult Run(int runs = 5, IProgress<PipelineProgress>? progress = null)
+    {
+        var block = SyntheticBlock(BlockSide, BlockSide, seed: 3);
+        var planes = new float[FeatureSchema.Count][];
+        for (var f = 0; f < planes.Length; f++) planes[f] = new float[BlockSide * BlockSide];
+        var mpx = BlockSide * BlockSide / 1e6;
+
+        progress?.Report(new PipelineProgress("features", 0, runs));
+        var scalar = Median(runs, () => ScalarFeatures.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes));
+        progress?.Report(new PipelineProgress("features", runs, runs));
+
+        progress?.Report(new PipelineProgress("classify", 0, runs));
+        var (model, rows, count) = InferenceFixture(planes);
+        var predicted = new byte[count];
+        var classify = Median(runs, () => model.Predict(rows, count, predicted));
+        progress?.Report(new PipelineProgress("classify", runs, runs));
+
+        var pipeline = PipelineFigure(Math.Max(1, runs / 2), progress);
+        return new BenchResult
+        {
+            FeaturesMpxPerS = mpx / scalar,
+            FeaturesScalarMpxPerS = mpx / scalar,
+            ClassifyMpxPerS = count / 1e6 / classify,
+            PipelineMpxPerS = pipeline,
+            PeakRssMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
+            Cores = Environment.ProcessorCount,
+            Runs = runs,
+            Notes = new Dictionary<string, string>
+            {
+                ["features"] = $"all {FeatureSchema.Count} schema v{FeatureSchema.Version} features over a {BlockSide}x{BlockSide} block, one thread; the engine's feature path is the scalar reference until SIMD kernels land",
+                ["classify"] = $"LightGBM multiclass, {FeatureSet.Full.Names.Count} features, batch of {count} pixels, one thread",
+                ["pipeline"] = "align + features + classify + vectorize, synthetic 'sample' region, all cores, classified pixels per second",
+            },
+        };
+    }
+
+    /// <summary>Seconds, median of <paramref name="runs"/> timed calls after one warm-up.</summary>
+    public static double Median(int runs, Action action)
+    {
+        action();
+        var times = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            times[i] = sw.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[runs / 2];
+    }
+
+    /// <summary>Reflectance-like planes with texture and 2 % DCM voids (synthetic).</summary>
+    public static (float[][] Bands, float[] Dh) SyntheticBlock(int width, int height, int seed)
+    {
+        var rng = new Random(seed);
+        var n = width * height;
+        var bands = new float[10][];
+        for (var b = 0; b < 10; b++)
+        {
+            bands[b] = new float[n];
+            for (var i = 0; i < n; i++) bands[b][i] = 300 + 3000 * (float)rng.NextDouble();
+        }
+        var dh = new float[n];
+        for (var i = 0; i < n; i++) dh[i] = rng.NextDouble() < 0.02 ? float.NaN : (float)(rng.NextDouble() * 40 - 20);
+        return (bands, dh);
+    }
+
+    private static (ClassifierModel Model, float[] Rows, int Count) InferenceFixture(float[][] planes)
+    {
+        var set = FeatureSet.Full;
+        var idx = set.Indices;
+        var rng = new Random(5);
+        var table = new TrainingTable(set.Names.Count);
+        var row = new float[set.Names.Count];
+        for (var i = 0; i < 7000; i++)
+        {
+            var p = rng.Next(planes[0].Length);
+            for (var f = 0; f < idx.Length; f++) row[f] = planes[idx[f]][p];
+            table.Add(row, (LulcClass)(1 + i % 7), i % 50);
+        }
+        var model = ModelTrainer.Train(table, set, EngineConfig.Default with { Training = EngineConfig.Default.Training with { Trees = 100 } }, ["bench"]);
+        const int count = 200_000;
+        var rows = new float[count * idx.Length];
+        for (var i = 0; i < count; i++)
+            for (var f = 0; f < idx.Length; f++) rows[i * idx.Length + f] = planes[idx[f]][i];
+        return (model, rows, count);
+    }
+
+    private static double PipelineFigure(int runs, IProgress<PipelineProgress>? progress)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"mining-lulc-bench-{Environment.ProcessId}");
+        try
+        {
+            progress?.Report(new PipelineProgress("pipeline", 0, runs));
+            var region = Path.Combine(dir, "region");
+            RegionGenerator.Generate(new SynthOptions { OutDirectory = region, Sites = 8, Seed = 11, Preset = "sample" });
+            var config = EngineConfig.Default with { Training = EngineConfig.Default.Training with { Trees = 100 } };
+            var model = TrainingRunner.Train(new TrainRequest { Regions = [region], Config = config }).Model;
+            var pixels = 0L;
+            var seconds = Median(runs, () =>
+            {
+                var result = RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = Path.Combine(dir, "out"), Config = config });
+                pixels = result.Sites.Sum(s => (long)s.ClassifiedPixels);
+            });
+            progress?.Report(new PipelineProgress("pipeline", runs, runs));
+            return pixels / 1e6 / seconds;
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+}

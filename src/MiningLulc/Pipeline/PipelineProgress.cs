@@ -1,0 +1,9 @@
+namespace MiningLulc.Pipeline;
+
+/// <summary>Progress of a long step: what it is doing, how far it is, and the last site it finished.</summary>
+public readonly record struct PipelineProgress(string Stage, int Done, int Total, long? SiteId = null);
+
+/// <summary>Per-site outcome, as written to the run manifest.</summary>
+public enum SiteOutcome { Done, Failed, Skipped }
+
+public sealed record SiteReport(long SiteId, SiteOutcome Outcome, string? Reason, int? Year, int Features, int ClassifiedPixels);

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using MiningLulc.Assessment;
+using MiningLulc.Catalog;
+using MiningLulc.Features;
+using MiningLulc.Training;
+using NetTopologySuite.Index.Strtree;
+
+namespace MiningLulc.Pipeline;
+
+/// <summary>What to train on and how.</summary>
+public sealed record TrainRequest
+{
+    public required IReadOnlyList<string> Regions { get; init; }
+    public required EngineConfig Config { get; init; }
+    /// <summary>Fraction of labelled sites held out (by a seeded hash of the site id) to measure accuracy on unseen sites.</summary>
+    public double Holdout { get; init; }
+    public int Workers { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>A trained model and the sites it held out.</summary>
+public sealed record TrainResult(ClassifierModel Model, IReadOnlyList<long> TrainingSites, IReadOnlyList<long> HeldOutSites, IReadOnlyList<SiteReport> Problems);
+
+/// <summary>
+/// Trains a model on the labelled sites of one or more regions: per site, the reference labels are
+/// rasterized onto the site grid and sampled per class; sites are split into training and held-out
+/// sets by site (never pixels of one site on both sides).
+/// </summary>
+public static class TrainingRunner
+{
+    /// <summary>Whether a site is held out: a seeded, stable hash of its id against the fraction.</summary>
+    public static bool IsHeldOut(long siteId, double fraction, int seed)
+    {
+        if (fraction <= 0) return false;
+        var h = (ulong)siteId * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)seed * 0xC2B2AE3D27D4EB4FUL;
+        h ^= h >> 31; h *= 0xBF58476D1CE4E5B9UL; h ^= h >> 29;
+        return (h % 10_000) < fraction * 10_000;
+    }
+
+    public static TrainResult Train(TrainRequest request, IProgress<PipelineProgress>? progress = null)
+    {
+        if (request.Holdout is < 0 or >= 1) throw new InvalidInputException($"--holdout must be within [0, 1), got {request.Holdout}");
+        var config = request.Config;
+        var set = FeatureSet.ByName(config.Features.Set);
+        var train = new TrainingTable(set.Names.Count);
+        var test = new TrainingTable(set.Names.Count);
+        var problems = new ConcurrentBag<SiteReport>();
+        var names = new List<string>();
+        foreach (var regionDir in request.Regions)
+        {
+            var catalog = RegionCatalog.Build(regionDir, config.Input);
+            names.Add(catalog.Folder.Name);
+            var labelFiles = catalog.Folder.LabelFiles();
+            if (labelFiles.Count == 0) throw new InvalidInputException($"has no reference labels in {config.Input.LabelsFolder}/ (needed to train)", catalog.Folder.Directory);
+            var labels = labelFiles.SelectMany(LabelReader.Read).ToList();
+            var index = new STRtree<LabelPolygon>();
+            foreach (var l in labels) index.Insert(l.Geometry.EnvelopeInternal, l);
+            index.Build();
+
+            var ready = catalog.Ready.ToList();
+            var done = 0;
+            var tables = new ConcurrentDictionary<long, TrainingTable>();
+            using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, set), trackAllValues: true);
+            try
+            {
+                Parallel.ForEach(ready, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Workers) }, entry =>
+                {
+                    try
+                    {
+                        var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
+                        if (ofSite.Count > 0)
+                        {
+                            var processor = processors.Value!;
+                            var (site, planes) = processor.Prepare(entry);
+                            tables[entry.Site.Id] = TrainingSampler.Collect(site, planes, ofSite, processor.Extractor, config.Training);
+                        }
+                    }
+                    catch (Exception e) when (e is MiningLulcException or IOException or InvalidOperationException or ArgumentException)
+                    {
+                        problems.Add(new SiteReport(entry.Site.Id, SiteOutcome.Failed, e.Message, entry.Year, 0, 0));
+                    }
+                    progress?.Report(new PipelineProgress($"sample {catalog.Folder.Name}", Interlocked.Increment(ref done), ready.Count, entry.Site.Id));
+                });
+            }
+            finally
+            {
+                foreach (var p in processors.Values) p.Dispose();
+            }
+            foreach (var (id, t) in tables.OrderBy(kv => kv.Key))
+                (IsHeldOut(id, request.Holdout, config.Training.Seed) ? test : train).AddRange(t);
+        }
+        if (config.Training.MaxSamplesPerClass > 0) train = train.Balance(config.Training.MaxSamplesPerClass, config.Training.Seed);
+
+        progress?.Report(new PipelineProgress("train", 0, 1));
+        var model = ModelTrainer.Train(train, set, config, names);
+        HoldoutResult? holdout = null;
+        if (test.Count > 0)
+        {
+            var predicted = new byte[test.Count];
+            var matrix = new float[test.Count * test.FeatureCount];
+            for (var i = 0; i < test.Count; i++) test.Row(i).CopyTo(matrix.AsSpan(i * test.FeatureCount));
+            model.Predict(matrix, test.Count, predicted);
+            var cm = ConfusionMatrix.FromPairs(test.Labels, predicted);
+            holdout = new HoldoutResult(test.Sites.Distinct().Count(), test.Count, cm.OverallAccuracy, cm.Kappa);
+            model = new ClassifierModel(model, model.Card with { Holdout = holdout });
+        }
+        progress?.Report(new PipelineProgress("train", 1, 1));
+        return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), problems.OrderBy(p => p.SiteId).ToList());
+    }
+}

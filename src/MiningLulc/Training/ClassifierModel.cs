@@ -1,0 +1,115 @@
+using System.IO.Compression;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MiningLulc.Features;
+
+namespace MiningLulc.Training;
+
+/// <summary>
+/// A trained pixel classifier: an ML.NET pipeline (label mapping, trainer, key-to-class mapping)
+/// and its <see cref="ModelCard"/>. Saved as one zip (ML.NET's entries plus card.json). Prediction
+/// runs in batches through the whole matrix, never row by row. Predict is thread-safe: ML.NET
+/// transformers may be shared; each call builds its own data view.
+/// </summary>
+public sealed class ClassifierModel
+{
+    internal const string CardEntry = "card.json";
+    private readonly MLContext ml;
+    private readonly ITransformer transformer;
+
+    internal ClassifierModel(MLContext ml, ITransformer transformer, ModelCard card)
+    {
+        this.ml = ml;
+        this.transformer = transformer;
+        Card = card;
+        FeatureSet = new FeatureSet(card.FeatureSet, card.Features);
+    }
+
+    /// <summary>The same model with another card (e.g. once hold-out figures are known).</summary>
+    internal ClassifierModel(ClassifierModel model, ModelCard card) : this(model.ml, model.transformer, card) { }
+
+    public ModelCard Card { get; }
+    public FeatureSet FeatureSet { get; }
+
+    /// <summary>Classes (codes 1..7) for <paramref name="count"/> rows of a row-major matrix. NaN features are missing values.</summary>
+    public void Predict(float[] rows, int count, Span<byte> classes)
+    {
+        if (count == 0) return;
+        var width = FeatureSet.Names.Count;
+        if (rows.Length < count * width) throw new ArgumentException("matrix smaller than count x features");
+        var view = MatrixDataView.Create(ml, rows, count, width);
+        var scored = transformer.Transform(view);
+        using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name == "PredictedClass"));
+        var getter = cursor.GetGetter<uint>(scored.Schema["PredictedClass"]);
+        var i = 0;
+        uint value = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            classes[i++] = (byte)value;
+        }
+    }
+
+    public void Save(string path)
+    {
+        var tmp = path + ".tmp";
+        using (var stream = File.Create(tmp))
+        {
+            ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, FeatureSet.Names.Count).Schema, stream);
+        }
+        using (var zip = ZipFile.Open(tmp, ZipArchiveMode.Update))
+        {
+            var entry = zip.CreateEntry(CardEntry, CompressionLevel.Optimal);
+            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
+            w.Write(Card.ToJson());
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public static ClassifierModel Load(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidInputException("model file not found", path);
+        ModelCard card;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var entry = zip.GetEntry(CardEntry) ?? throw new InvalidInputException("is not a MiningLulc model (no card.json inside)", path);
+            using var r = new StreamReader(entry.Open());
+            card = ModelCard.FromJson(r.ReadToEnd());
+        }
+        catch (InvalidDataException e) { throw new InvalidInputException($"not a readable model zip ({e.Message})", path, e); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidInputException($"unreadable model card ({e.Message})", path, e); }
+        if (card.FormatVersion > ModelCard.CurrentFormatVersion)
+            throw new InvalidInputException($"model format {card.FormatVersion} is newer than this engine understands ({ModelCard.CurrentFormatVersion})", path);
+        var expected = new FeatureSet(card.FeatureSet, card.Features).Hash;
+        if (expected != card.FeatureSetHash || card.FeatureSchemaVersion != FeatureSchema.Version)
+            throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{FeatureSchema.Version} ({expected})", path);
+        var ml = new MLContext(seed: 0);
+        using var stream = File.OpenRead(path);
+        var transformer = ml.Model.Load(stream, out _);
+        return new ClassifierModel(ml, transformer, card);
+    }
+}
+
+/// <summary>A row-major float matrix as an ML.NET data view with one vector column "Features".</summary>
+internal static class MatrixDataView
+{
+    private sealed class Row
+    {
+        public float[] Features = [];
+    }
+
+    public static IDataView Create(MLContext ml, float[] matrix, int count, int width)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        return ml.Data.LoadFromEnumerable(Rows(matrix, count, width), schema);
+    }
+
+    private static IEnumerable<Row> Rows(float[] matrix, int count, int width)
+    {
+        for (var i = 0; i < count; i++) yield return new Row { Features = matrix.AsSpan(i * width, width).ToArray() };
+    }
+}

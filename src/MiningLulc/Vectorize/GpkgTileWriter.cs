@@ -1,0 +1,70 @@
+using System.IO.Compression;
+using MiningLulc.Geo;
+
+namespace MiningLulc.Vectorize;
+
+/// <summary>
+/// Writes numbered features into <c>&lt;region&gt;_&lt;NNN&gt;.gpkg</c> files of at most
+/// <see cref="PublishedSchema.MaxFeaturesPerFile"/> features each, in the published schema: one
+/// MultiPolygon layer per file named like the file, EPSG:4326, fid 1..n per file, index_n as given.
+/// Each file is written under a temporary name and renamed when complete; a file's features go in
+/// one transaction. Output is byte-for-byte reproducible (GDAL's OGR_CURRENT_DATE is pinned).
+/// </summary>
+public static class GpkgTileWriter
+{
+    public sealed record NumberedRegion(long IndexN, ClassRegion Region);
+
+    /// <summary>Writes the files; returns their paths in order.</summary>
+    public static IReadOnlyList<string> Write(string outDirectory, string region, IReadOnlyList<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile)
+    {
+        if (maxPerFile is < 1 or > PublishedSchema.MaxFeaturesPerFile) throw new ArgumentOutOfRangeException(nameof(maxPerFile));
+        Directory.CreateDirectory(outDirectory);
+        var paths = new List<string>();
+        using var wgs84 = SpatialReference.Wgs84();
+        for (var start = 0; start < features.Count; start += maxPerFile)
+        {
+            var stem = PublishedSchema.FileStem(region, paths.Count + 1);
+            var path = Path.Combine(outDirectory, stem + ".gpkg");
+            var tmp = Path.Combine(outDirectory, "." + stem + ".tmp.gpkg");
+            if (File.Exists(tmp)) File.Delete(tmp);
+            using (var ds = VectorDataset.Create(tmp, "GPKG"))
+            {
+                var layer = ds.CreateLayer(stem, wgs84, 6 /* wkbMultiPolygon */,
+                    [$"FID={PublishedSchema.FidColumn}", $"GEOMETRY_NAME={PublishedSchema.GeometryColumn}", "SPATIAL_INDEX=YES"]);
+                foreach (var (name, type) in PublishedSchema.Fields) layer.CreateField(name, type);
+                var end = Math.Min(features.Count, start + maxPerFile);
+                ds.InTransaction(() =>
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var (indexN, r) = features[i];
+                        layer.Write(i - start + 1, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year], r.Geometry);
+                    }
+                });
+            }
+            File.Move(tmp, path, overwrite: true);
+            paths.Add(path);
+        }
+        return paths;
+    }
+
+    /// <summary>Packs the files into <c>&lt;region&gt;.zip</c> with pinned timestamps (reproducible).</summary>
+    public static string Zip(string outDirectory, string region, IReadOnlyList<string> files)
+    {
+        var zipPath = Path.Combine(outDirectory, region + ".zip");
+        var tmp = zipPath + ".tmp";
+        using (var zip = ZipFile.Open(tmp, ZipArchiveMode.Create))
+        {
+            foreach (var f in files)
+            {
+                var entry = zip.CreateEntry(Path.GetFileName(f), CompressionLevel.Optimal);
+                entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using var src = File.OpenRead(f);
+                using var dst = entry.Open();
+                src.CopyTo(dst);
+            }
+        }
+        File.Move(tmp, zipPath, overwrite: true);
+        return zipPath;
+    }
+}

@@ -1,0 +1,22 @@
+namespace MiningLulc.Vectorize;
+
+/// <summary>The published GeoPackage schema (CONTRACT.md section 2): names in one place.</summary>
+public static class PublishedSchema
+{
+    public const string FidColumn = "fid";
+    public const string GeometryColumn = "geom";
+    public const string IndexN = "index_n";
+    public const string ClassName = "class_name";
+    public const string AreaM2 = "area_m2";
+    public const string Year = "year";
+    public const int MaxFeaturesPerFile = 5000;
+
+    /// <summary>Attribute fields after fid, in order.</summary>
+    public static readonly IReadOnlyList<(string Name, Geo.FieldType Type)> Fields =
+    [
+        (IndexN, Geo.FieldType.Integer64), (ClassName, Geo.FieldType.String), (AreaM2, Geo.FieldType.Real), (Year, Geo.FieldType.Integer64),
+    ];
+
+    /// <summary>"&lt;region&gt;_&lt;NNN&gt;" for file number <paramref name="number"/> (1-based).</summary>
+    public static string FileStem(string region, int number) => $"{region}_{number:000}";
+}
