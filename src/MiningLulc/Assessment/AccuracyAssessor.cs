@@ -19,10 +19,8 @@ public static class AccuracyAssessor
     {
         if (restrictTo is not null)
         {
-            var prepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(restrictTo);
-            reference = reference.Where(r => prepared.Intersects(r.Geometry))
-                .Select(r => r with { Geometry = prepared.Covers(r.Geometry) ? r.Geometry : r.Geometry.Intersection(restrictTo) })
-                .Where(r => !r.Geometry.IsEmpty).ToList();
+            reference = Restrict(reference, restrictTo);
+            predicted = Restrict(predicted, restrictTo);
         }
         var predIndex = new STRtree<LabelPolygon>();
         foreach (var p in predicted) predIndex.Insert(p.Geometry.EnvelopeInternal, p);
@@ -63,6 +61,15 @@ public static class AccuracyAssessor
             + $"95 % intervals: 1.96 x the standard deviation over {BootstrapReplicates} bootstrap resamples of sites (clusters of touching reference polygons). "
             + (wallToWall ? "The reference covers the map wall to wall." : "The reference covers part of the map (a sample).");
         return AccuracyReport.Create(total, byYear, referenceArea, mappedArea, adjusted, ci, method, clusters.Count);
+    }
+
+    /// <summary>The polygons clipped to an area (both label sets, so mapped areas refer to the same area).</summary>
+    private static List<LabelPolygon> Restrict(IReadOnlyList<LabelPolygon> polygons, Geometry area)
+    {
+        var prepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(area);
+        return polygons.Where(r => prepared.Intersects(r.Geometry))
+            .Select(r => r with { Geometry = prepared.Covers(r.Geometry) ? r.Geometry : SafeIntersection(r.Geometry, area) })
+            .Where(r => !r.Geometry.IsEmpty && r.Geometry.Area > 0).ToList();
     }
 
     private static Geometry SafeIntersection(Geometry a, Geometry b)

@@ -26,9 +26,16 @@ public static class LabelReader
     public static IReadOnlyList<string> Sources(string path)
     {
         if (Directory.Exists(path))
-            return Directory.GetFiles(path).Order(StringComparer.Ordinal).SelectMany(f =>
-                f.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase) ? [f]
-                : f.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? ZipEntries(f) : Array.Empty<string>()).ToList();
+        {
+            // Loose GeoPackages, plus the zips' entries that are not also present loose (a run's
+            // folder holds both the files and <region>.zip of the same files: count them once).
+            var files = Directory.GetFiles(path).Order(StringComparer.Ordinal).ToList();
+            var loose = files.Where(f => f.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase)).ToList();
+            var names = loose.Select(Path.GetFileName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var zipped = files.Where(f => f.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+                .SelectMany(ZipEntries).Where(e => !names.Contains(e[(e.LastIndexOf('/') + 1)..]));
+            return loose.Concat(zipped).ToList();
+        }
         if (!File.Exists(path)) throw new InvalidInputException("not found", path);
         if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return ZipEntries(path);
         return [path];

@@ -78,7 +78,7 @@ public static class TrainingRunner
                     {
                         problems.Add(new SiteReport(entry.Site.Id, SiteOutcome.Failed, e.Message, entry.Year, 0, 0));
                     }
-                    progress?.Report(new PipelineProgress($"sample {catalog.Folder.Name}", Interlocked.Increment(ref done), ready.Count, entry.Site.Id));
+                    progress?.Report(new PipelineProgress($"training samples ({catalog.Folder.Name})", Interlocked.Increment(ref done), ready.Count, entry.Site.Id));
                 });
             }
             finally
