@@ -1,0 +1,40 @@
+using MiningLulc.Cli;
+
+namespace MiningLulc.Tests.Cli;
+
+/// <summary>The command line: exit codes and messages (runs the built CLI in a child process).</summary>
+public class CliTests
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "mining-lulc.dll");
+
+    private static (int Code, string Output) Cli(params string[] args) => Tools.Run("dotnet", [Dll, .. args]);
+
+    [Fact]
+    public void HelpListsEveryCommand()
+    {
+        var (code, output) = Cli("--help");
+        Assert.Equal(0, code);
+        foreach (var c in new[] { "demo", "synth", "train", "run", "assess", "inspect", "bench" }) Assert.Contains(c, output);
+    }
+
+    [Fact]
+    public void BadUsageIsExitCode2()
+    {
+        var (code, output) = Cli("run", "--region");
+        Assert.Equal((int)ExitCode.BadInput, code);
+        Assert.Contains("error", output);
+    }
+
+    [Fact]
+    public void MissingInputIsOneLineNamingTheFileAndExitCode2()
+    {
+        using var tmp = new TempDir();
+        var (code, output) = Cli("inspect", tmp.File("absent.tif"));
+        Assert.Equal((int)ExitCode.BadInput, code);
+        Assert.Contains("absent.tif", output);
+        Assert.DoesNotContain("   at ", output); // no stack trace
+        var (code2, output2) = Cli("train", "--region", tmp.Path, "--out", tmp.File("m.zip"));
+        Assert.Equal((int)ExitCode.BadInput, code2);
+        Assert.Contains("sites.gpkg", output2);
+    }
+}
