@@ -9,7 +9,7 @@ internal static class SynthCommand
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Folder to write the region into.", Required = true };
-        var sites = new Option<int>("--sites") { Description = "Number of mining sites.", DefaultValueFactory = _ => 12 };
+        var sites = new Option<int>("--sites") { Description = "Number of mining sites.", DefaultValueFactory = _ => 16 };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same arguments give byte-identical files.", DefaultValueFactory = _ => 1 };
         var years = new Option<string>("--years") { Description = "Range of DCM acquisition years, e.g. 2017-2022.", DefaultValueFactory = _ => "2019-2020" };
         var preset = new Option<string>("--preset") { Description = $"Region character: {string.Join(", ", SynthPreset.All.Keys)}.", DefaultValueFactory = _ => "sample" };

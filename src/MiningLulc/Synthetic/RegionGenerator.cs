@@ -13,7 +13,7 @@ namespace MiningLulc.Synthetic;
 public sealed record SynthOptions
 {
     public required string OutDirectory { get; init; }
-    public int Sites { get; init; } = 12;
+    public int Sites { get; init; } = 16;
     public int Seed { get; init; } = 1;
     public int YearMin { get; init; } = 2019;
     public int YearMax { get; init; } = 2020;

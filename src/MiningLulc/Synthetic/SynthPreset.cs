@@ -29,7 +29,7 @@ public sealed record SynthPreset
     public static readonly IReadOnlyDictionary<string, SynthPreset> All = new Dictionary<string, SynthPreset>
     {
         // Atacama-like, southern hemisphere, across the 70° W line (two DCM tiles, UTM 19S).
-        ["sample"] = new() { Name = "sample", CentreLongitude = -70.0, CentreLatitude = -23.45, ExtentM = 4200, Vegetation = 0.12 },
+        ["sample"] = new() { Name = "sample", CentreLongitude = -70.0, CentreLatitude = -23.45, ExtentM = 5600, Vegetation = 0.12 },
         ["arid"] = new() { Name = "arid", CentreLongitude = -69.35, CentreLatitude = -22.6, Vegetation = 0.05 },
         ["tropical"] = new() { Name = "tropical", CentreLongitude = -55.3, CentreLatitude = -6.1, Vegetation = 0.55, SiteSpectralShift = 0.12 },
         ["southern"] = new() { Name = "southern", CentreLongitude = 27.5, CentreLatitude = -26.2, Vegetation = 0.25 },
