@@ -49,11 +49,16 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     public static FeatureSet Published { get; } = new("published",
         ["B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B11", "B12", "dh", "MNDWI", "NDBI", "NDVI", "BSI"]);
 
+    /// <summary>Spectra alone (reflectances and spectral indices, no elevation change): to measure what the DCM adds.</summary>
+    public static FeatureSet Spectral { get; } = new("spectral",
+        FeatureSchema.Names.Where(n => !n.StartsWith("dh", StringComparison.Ordinal)).ToList());
+
     public static FeatureSet ByName(string name) => name switch
     {
         "full" => Full,
         "published" => Published,
-        _ => throw new InvalidInputException($"unknown feature set '{name}' (known: full, published)"),
+        "spectral" => Spectral,
+        _ => throw new InvalidInputException($"unknown feature set '{name}' (known: full, published, spectral)"),
     };
 
     /// <summary>Indices into the schema's planes, in set order.</summary>
