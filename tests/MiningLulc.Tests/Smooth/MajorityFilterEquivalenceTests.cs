@@ -52,11 +52,13 @@ public class MajorityFilterEquivalenceTests
     {
         // Coordinates that are not a grid at all (cells shuffled): the error bounds become huge, so the
         // stencil must not be trusted; every pixel has to end up on the exact path.
-        var grid0 = SyntheticSites.Anisotropic(30, 30);
+        // Larger than the stencil box, so that pixels outside the box matter too.
+        const int size = 60;
+        var grid0 = SyntheticSites.Anisotropic(size, size);
         var rng = new Random(20);
-        int[] perm = Enumerable.Range(0, 900).OrderBy(_ => rng.Next()).ToArray();
-        var grid = new MetricGrid(30, 30, perm.Select(i => grid0.X[i]).ToArray(), perm.Select(i => grid0.Y[i]).ToArray());
-        var classes = SyntheticSites.Classes(30, 30, 21);
+        int[] perm = Enumerable.Range(0, size * size).OrderBy(_ => rng.Next()).ToArray();
+        var grid = new MetricGrid(size, size, perm.Select(i => grid0.X[i]).ToArray(), perm.Select(i => grid0.Y[i]).ToArray());
+        var classes = SyntheticSites.Classes(size, size, 21);
         var stats = AssertSameAsReference(grid, classes, 48);
         Assert.True(stats.FallbackPixels > 0);
     }
