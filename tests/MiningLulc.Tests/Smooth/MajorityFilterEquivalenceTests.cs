@@ -27,6 +27,9 @@ public class MajorityFilterEquivalenceTests
         ["fewer than 48 classified"] = () => (SyntheticSites.Anisotropic(12, 10), SyntheticSites.Scattered(12, 10, 30, seed: 10), 48),
         ["single classified pixel"] = () => (SyntheticSites.Square(7, 5), SyntheticSites.Scattered(7, 5, 1, seed: 11), 48),
         ["all unclassified"] = () => (SyntheticSites.Square(9, 8), new byte[72], 48),
+        // Any nonzero byte is a class; codes far above 7 (the vote scan runs up to the largest code).
+        ["class codes up to 255"] = () => (SyntheticSites.Anisotropic(45, 40),
+            SyntheticSites.Classes(45, 40, 22).Select(b => b == 0 ? (byte)0 : new byte[] { 0, 3, 17, 64, 128, 200, 254, 255 }[b]).ToArray(), 48),
         ["k = 1"] = () => (SyntheticSites.Anisotropic(40, 30), SyntheticSites.Classes(40, 30, 12), 1),
         ["k = 8"] = () => (SyntheticSites.Rotated(40, 35, 0.2), SyntheticSites.Classes(40, 35, 13), 8),
         ["k = 9 on square grid"] = () => (SyntheticSites.Square(40, 35), SyntheticSites.Classes(40, 35, 14), 9),
