@@ -21,10 +21,12 @@ namespace MiningLulc.Smooth;
 /// <item>The most frequent class wins; a tie in votes goes to the smallest class code.</item>
 /// </list>
 /// <para>Method: a stencil of (drow, dcol) offsets sorted by approximate metric distance, built once
-/// per call from the mean pixel spacing vectors; each pixel walks it outward, and exact distances
-/// then decide. The approximation error is bounded from the coordinates themselves (see
+/// per call from the mean pixel spacing vectors; each pixel walks it outward to its k-th classified
+/// pixel, and exact distances decide only among the pixels whose approximate distance is too close
+/// to the k-th to be sure. The approximation error is bounded from the coordinates themselves (see
 /// <see cref="ApplyWithStats"/>), so the result always equals the brute-force definition; pixels for
-/// which the stencil cannot prove its answer fall back to a brute-force scan.</para>
+/// which the stencil cannot prove its answer fall back to a brute-force scan of the site. Cost: about
+/// O(k) per pixel on a dense site, O(n) per fallback pixel; memory O(grid cells) per call.</para>
 /// <para>Thread-safety: the methods are stateless; all scratch memory is allocated per call, so
 /// concurrent calls are safe as long as they don't write to the same output or mutate the inputs.
 /// Each call runs on the calling thread only.</para>
@@ -140,9 +142,11 @@ public static class MajorityFilter
         int stencilPixels = 0, fallbackPixels = 0;
         long exactDistances = 0;
 
-        // Unchecked access in the walk: padded indices stay inside 'padded' since |step| <= pad.
+        // Unchecked access in the walk: padded indices stay inside 'padded' since |step| <= pad, and a
+        // class read from it is at most maxCode, the last index of counts.
         ref byte pad0 = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int step0 = ref MemoryMarshal.GetArrayDataReference(padOffset);
+        ref int counts0 = ref MemoryMarshal.GetArrayDataReference(counts);
 
         // Row/column loops rather than the classified list: no division per pixel.
         for (int r = 0; r < h; r++)
@@ -157,12 +161,13 @@ public static class MajorityFilter
             for (; i < len; i++)
             {
                 byte cls = Unsafe.Add(ref pad0, pp + Unsafe.Add(ref step0, i));
-                if (cls == 0)
-                    continue;
-                counts[cls]++;
-                if (++m == k)
+                // Branch-free: unclassified steps land in counts[0], which is reset below.
+                Unsafe.Add(ref counts0, cls)++;
+                m += cls != 0 ? 1 : 0;
+                if (m == k)
                     break;
             }
+            counts[0] = 0;
 
             double err = tileErr[(r / TileSize) * tilesW + c / TileSize];
             double dk = m == k ? Math.Sqrt(approxD2[i]) : double.NaN;
