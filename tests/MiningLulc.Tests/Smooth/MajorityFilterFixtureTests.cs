@@ -47,6 +47,14 @@ public class MajorityFilterFixtureTests
         }
     }
 
+    [Fact]
+    public void SharedDataFact_SkipsWithAReason_WhenTheFolderIsMissing()
+    {
+        Assert.NotNull(new SharedDataFactAttribute("fixtures/no-such-folder").Skip);
+        if (SharedData.FindFolder(Folder) is not null)
+            Assert.Null(new SharedDataFactAttribute(Folder).Skip);
+    }
+
     private static void AssertMatchesR(string name, int expectedCompared)
     {
         var fx = FixtureCase.Load(name);
