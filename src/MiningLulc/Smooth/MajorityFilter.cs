@@ -335,7 +335,7 @@ public static class MajorityFilter
     /// <summary>The per-call stencil and the error bounds that make it exact (see <see cref="ApplyWithStats"/>).</summary>
     internal sealed class StencilModel
     {
-        /// <summary>Offsets with approximate distance below <see cref="OutsideBound"/>, sorted by (D2, Dr, Dc).</summary>
+        /// <summary>Offsets with approximate distance below <see cref="OutsideBound"/>, sorted by D2 (slightly truncated, see <see cref="TryBuild"/>).</summary>
         public required StencilEntry[] Stencil { get; init; }
 
         /// <summary>Lower bound (m) on the approximate distance of any offset outside the stencil box.</summary>
