@@ -42,7 +42,7 @@ public sealed class SiteProcessor : IDisposable
     public byte[] ClassRaster(ClassifierModel model, AlignedSite site, float[][] planes)
     {
         var classes = SiteClassifier.Classify(model, site, planes, extractor);
-        return SmoothStage.Apply(classes, site, config.Smooth);
+        return SmoothStage.Apply(classes, site.Grid, config.Smooth);
     }
 
     /// <summary>The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326).</summary>

@@ -12,16 +12,16 @@ public class MajorityFilterFixtureTests
 {
     private const string Folder = "fixtures/majority-filter";
 
-    [SharedDataFact(Folder)]
+    [SharedFileFact(Folder)]
     public void Geographic_MatchesR() => AssertMatchesR("geographic", expectedCompared: 3424);
 
-    [SharedDataFact(Folder)]
+    [SharedFileFact(Folder)]
     public void UtmSouth_MatchesR() => AssertMatchesR("utm-south", expectedCompared: 6038);
 
-    [SharedDataFact(Folder)]
+    [SharedFileFact(Folder)]
     public void Small_MatchesR() => AssertMatchesR("small", expectedCompared: 30);
 
-    [SharedDataFact(Folder)]
+    [SharedFileFact(Folder)]
     public void Reference_MatchesR_OnAllCases()
     {
         // The brute-force reference is what the synthetic tests trust; check it against R too.
@@ -34,7 +34,7 @@ public class MajorityFilterFixtureTests
         }
     }
 
-    [SharedDataFact(Folder)]
+    [SharedFileFact(Folder)]
     public void Fixtures_AreDecidedByTheStencil_NotTheFallback()
     {
         // Not a correctness requirement, but the fast path must actually be the one used on real sites.
@@ -48,11 +48,11 @@ public class MajorityFilterFixtureTests
     }
 
     [Fact]
-    public void SharedDataFact_SkipsWithAReason_WhenTheFolderIsMissing()
+    public void SharedFileFact_SkipsWithAReason_WhenTheFolderIsMissing()
     {
-        Assert.NotNull(new SharedDataFactAttribute("fixtures/no-such-folder").Skip);
-        if (SharedData.FindFolder(Folder) is not null)
-            Assert.Null(new SharedDataFactAttribute(Folder).Skip);
+        Assert.NotNull(new SharedFileFactAttribute("fixtures/no-such-folder").Skip);
+        if (Directory.Exists(Path.Combine(TestPaths.Shared, Folder)))
+            Assert.Null(new SharedFileFactAttribute(Folder).Skip);
     }
 
     private static void AssertMatchesR(string name, int expectedCompared)
@@ -99,8 +99,7 @@ public class MajorityFilterFixtureTests
 
         public static FixtureCase Load(string name)
         {
-            string dir = SharedData.FindFolder(Folder)
-                         ?? throw new InvalidOperationException("fixture folder vanished");
+            string dir = Path.Combine(TestPaths.Shared, Folder);
             // cases.json: shape_hw = [height, width]; classified_px = number of CSV rows.
             using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "cases.json")));
             var meta = cases.RootElement.GetProperty("cases").GetProperty(name);
