@@ -16,7 +16,7 @@ public static class ModelTrainer
 {
     public sealed class LabelledRow
     {
-        public uint Label;
+        public uint Class;
         public float[] Features = [];
     }
 
@@ -32,10 +32,10 @@ public static class ModelTrainer
         var width = table.FeatureCount;
         var schema = SchemaDefinition.Create(typeof(LabelledRow));
         schema[nameof(LabelledRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
-        var rows = Enumerable.Range(0, table.Count).Select(i => new LabelledRow { Label = table.Labels[i], Features = table.Row(i).ToArray() }).ToList();
+        var rows = Enumerable.Range(0, table.Count).Select(i => new LabelledRow { Class = table.Labels[i], Features = table.Row(i).ToArray() }).ToList();
         var data = ml.Data.LoadFromEnumerable(rows, schema);
 
-        var toKey = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(LabelledRow.Label), keyOrdinality: KeyOrdinality.ByValue);
+        var toKey = ml.Transforms.Conversion.MapValueToKey("Label", nameof(LabelledRow.Class), keyOrdinality: KeyOrdinality.ByValue);
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal);
         IEstimator<ITransformer> trainer;
         string trainerName;
@@ -43,7 +43,7 @@ public static class ModelTrainer
         {
             var options = new LightGbmMulticlassTrainer.Options
             {
-                LabelColumnName = "LabelKey", FeatureColumnName = nameof(LabelledRow.Features),
+                LabelColumnName = "Label", FeatureColumnName = nameof(LabelledRow.Features),
                 NumberOfIterations = s.Trees, NumberOfLeaves = s.Leaves, LearningRate = s.LearningRate,
                 MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf, Seed = s.Seed, HandleMissingValue = true,
                 // One thread makes training bit-for-bit reproducible; training sets here are small.
@@ -64,7 +64,7 @@ public static class ModelTrainer
                 NumberOfTrees = s.Trees, NumberOfLeaves = s.Leaves, MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf,
                 FeatureFractionPerSplit = s.FeatureFraction, Seed = s.Seed, FeatureSelectionSeed = s.Seed, NumberOfThreads = 1,
             };
-            trainer = ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(options), labelColumnName: "LabelKey");
+            trainer = ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(options), labelColumnName: "Label");
             trainerName = "random forest: one-versus-all FastForest (Microsoft.ML.FastTree)";
             parameters["trees"] = s.Trees.ToString(CultureInfo.InvariantCulture);
             parameters["leaves"] = s.Leaves.ToString(CultureInfo.InvariantCulture);
