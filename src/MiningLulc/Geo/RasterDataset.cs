@@ -12,11 +12,11 @@ namespace MiningLulc.Geo;
 public sealed unsafe class RasterDataset : IDisposable
 {
     private const uint OfRaster = 0x02, OfUpdate = 0x01, OfVerboseError = 0x40;
-    private IntPtr handle;
+    private readonly DatasetHandle handle;
 
     private RasterDataset(IntPtr handle, string path)
     {
-        this.handle = handle;
+        this.handle = new DatasetHandle(handle);
         Path = path;
     }
 
@@ -61,7 +61,7 @@ public sealed unsafe class RasterDataset : IDisposable
 
     internal static RasterDataset Adopt(IntPtr h, string path) => new(h, path);
 
-    internal IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(Path);
+    internal IntPtr Handle => !handle.IsClosed ? handle.DangerousGetHandle() : throw new ObjectDisposedException(Path);
 
     public int Width => GdalApi.GDALGetRasterXSize(Handle);
     public int Height => GdalApi.GDALGetRasterYSize(Handle);
@@ -171,11 +171,7 @@ public sealed unsafe class RasterDataset : IDisposable
         : typeof(T) == typeof(uint) ? RasterDataType.UInt32
         : throw new NotSupportedException($"no GDAL type for {typeof(T)}");
 
-    public void Dispose()
-    {
-        var h = Interlocked.Exchange(ref handle, IntPtr.Zero);
-        if (h != IntPtr.Zero) GdalApi.GDALClose(h);
-    }
+    public void Dispose() => handle.Dispose();
 
     public override string ToString() => $"{Path} ({Width}x{Height}x{BandCount})";
 }

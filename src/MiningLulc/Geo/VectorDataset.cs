@@ -24,13 +24,13 @@ public sealed record VectorFeature(long Fid, IReadOnlyDictionary<string, object?
 public sealed unsafe class VectorDataset : IDisposable
 {
     private const uint OfVector = 0x04, OfUpdate = 0x01, OfVerboseError = 0x40;
-    private IntPtr handle;
+    private readonly DatasetHandle handle;
 
-    private VectorDataset(IntPtr handle, string path) { this.handle = handle; Path = path; }
+    private VectorDataset(IntPtr handle, string path) { this.handle = new DatasetHandle(handle); Path = path; }
 
     public string Path { get; }
 
-    internal IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(Path);
+    internal IntPtr Handle => !handle.IsClosed ? handle.DangerousGetHandle() : throw new ObjectDisposedException(Path);
 
     public static VectorDataset Open(string path, bool update = false)
     {
@@ -83,11 +83,7 @@ public sealed unsafe class VectorDataset : IDisposable
         Gdal.Check(GdalApi.GDALDatasetCommitTransaction(Handle), "commit transaction", Path);
     }
 
-    public void Dispose()
-    {
-        var h = Interlocked.Exchange(ref handle, IntPtr.Zero);
-        if (h != IntPtr.Zero) GdalApi.GDALClose(h);
-    }
+    public void Dispose() => handle.Dispose();
 }
 
 /// <summary>A layer of a <see cref="VectorDataset"/> (borrowed: valid while the dataset is open).</summary>
