@@ -1,0 +1,133 @@
+using MiningLulc.Align;
+using MiningLulc.Catalog;
+using MiningLulc.Geo;
+using NetTopologySuite.Geometries;
+
+namespace MiningLulc.Tests.Align;
+
+/// <summary>Alignment on hand-made (synthetic) regions whose content is a known function.</summary>
+public class AlignmentTests
+{
+    private const int PixelsPerDegree = 1200; // 3 arcsec: the warp is what is tested, not the tile size
+
+    /// <summary>A site: a square of the given half-size (m) around a UTM point, delivered in EPSG:4326.</summary>
+    private static Geometry SiteAround(SpatialReference utm, double x, double y, double half)
+    {
+        using var wgs84 = SpatialReference.Wgs84();
+        using var ct = new CoordinateTransform(utm, wgs84);
+        var square = new GeometryFactory().CreatePolygon([new(x - half, y - half), new(x + half, y - half), new(x + half, y + half), new(x - half, y + half), new(x - half, y - half)]);
+        return GeometryOps.Transform(square, ct);
+    }
+
+    /// <summary>
+    /// dh = f(lon, lat) with a quadratic part: bilinear interpolation errs by at most
+    /// max|f_uu|/8 + max|f_vv|/8 (u, v in DCM pixels) = (2A + 2B)/8, plus float32 rounding.
+    /// </summary>
+    [Theory]
+    [InlineData(32719, -69.9985, -23.5, 600.0)]   // southern hemisphere, straddles the 70° W tile border
+    [InlineData(32633, 15.51, 45.23, 450.0)]      // northern hemisphere, inside one tile
+    public void WarpedDhMatchesTheAnalyticFunctionAtEveryPixelCentre(int utmEpsg, double lon, double lat, double half)
+    {
+        const double A = 0.01, B = 0.015;
+        var bound = (2 * A + 2 * B) / 8 + 1e-4;
+        double U(double x) => (x + 180) * PixelsPerDegree;   // one continuous pixel frame across tiles
+        double V(double y) => (90 - y) * PixelsPerDegree;
+        var (u0, v0) = (U(lon), V(lat));
+        float F(double x, double y) => (float)(0.05 * (U(x) - u0) + 0.03 * (V(y) - v0) + A * Math.Pow(U(x) - u0, 2) + B * Math.Pow(V(y) - v0, 2));
+
+        using var tmp = new TempDir();
+        using var utm = SpatialReference.FromEpsg(utmEpsg);
+        using var wgs84 = SpatialReference.Wgs84();
+        using var toUtm = new CoordinateTransform(wgs84, utm);
+        var (cx, cy) = toUtm.Transform(lon, lat);
+        var origin = (X: Math.Floor((cx - 2000) / 10) * 10, Y: Math.Ceiling((cy + 2000) / 10) * 10);
+        var builder = new RegionBuilder(tmp.Path)
+            .Sites(wgs84, (1, SiteAround(utm, cx, cy, half)))
+            .Composite(2020, "s2.tif", utm, GeoTransform.NorthUp(origin.X, origin.Y, 10, 10), 400, 400, (_, _, _) => 1000);
+        var tiles = new HashSet<(int, int)>();
+        foreach (var dx in new[] { -0.02, 0.02 }) foreach (var dy in new[] { -0.02, 0.02 }) tiles.Add(((int)Math.Floor(lon + dx), (int)Math.Floor(lat + dy)));
+        foreach (var (tx, ty) in tiles) builder.DcmTile(tx, ty, PixelsPerDegree, F);
+
+        var site = Align(tmp.Path);
+        using var toLonLat = new CoordinateTransform(utm, wgs84);
+        var checkedPixels = 0;
+        var worst = 0.0;
+        for (var r = 0; r < site.Grid.Height; r++)
+        {
+            for (var c = 0; c < site.Grid.Width; c++)
+            {
+                var dh = site.Dh[r * site.Grid.Width + c];
+                if (float.IsNaN(dh)) continue;
+                var (x, y) = site.Grid.Transform.ToWorld(c + 0.5, r + 0.5);
+                var (plon, plat) = toLonLat.Transform(x, y);
+                worst = Math.Max(worst, Math.Abs(dh - F(plon, plat)));
+                checkedPixels++;
+            }
+        }
+        Assert.True(checkedPixels > 0.95 * site.Grid.PixelCount, $"only {checkedPixels} of {site.Grid.PixelCount} pixels have dh");
+        Assert.True(worst <= bound, $"worst |dh - f| = {worst} m exceeds the bilinear bound {bound} m");
+    }
+
+    [Fact]
+    public void AMarkedPixelComesOutAtItsRowAndColumnOnTheCompositesOwnGrid()
+    {
+        using var tmp = new TempDir();
+        using var utm = SpatialReference.FromEpsg(32719);
+        using var wgs84 = SpatialReference.Wgs84();
+        var grid = GeoTransform.NorthUp(400000, 7450000, 10, 10);
+        var (mc, mr) = (123, 77);
+        var (cx, cy) = grid.ToWorld(mc + 0.5, mr + 0.5);
+        using var toLonLat = new CoordinateTransform(utm, wgs84);
+        var (lon, lat) = toLonLat.Transform(cx, cy);
+        new RegionBuilder(tmp.Path)
+            .Sites(wgs84, (1, SiteAround(utm, cx + 33, cy - 21, 240)))
+            .Composite(2020, "s2.tif", utm, grid, 250, 200, (b, c, r) => (ushort)(c == mc && r == mr ? 5000 + b : 1000))
+            .DcmTile((int)Math.Floor(lon), (int)Math.Floor(lat), 120, (_, _) => 1f);
+
+        var site = Align(tmp.Path);
+        var w = site.Grid.SourceWindow;
+        Assert.Equal(grid.Shift(w.ColOff, w.RowOff), site.Grid.Transform);
+        Assert.Equal(0, site.Grid.Transform.OriginX % 10);
+        Assert.Equal(0, site.Grid.Transform.OriginY % 10);
+        for (var b = 0; b < 10; b++)
+        {
+            var plane = site.Bands[b];
+            var marked = Enumerable.Range(0, plane.Length).Where(i => plane[i] != 1000).ToList();
+            Assert.Equal([(mr - w.RowOff) * site.Grid.Width + (mc - w.ColOff)], marked);
+            Assert.Equal(5000 + b, plane[marked[0]]);
+        }
+        Assert.Equal(1, site.SiteMask[(mr - w.RowOff) * site.Grid.Width + (mc - w.ColOff)]);
+    }
+
+    [Fact]
+    public void ASitePartlyOutsideTheCompositeIsCutAndOneFullyOutsideIsAClearError()
+    {
+        using var tmp = new TempDir();
+        using var utm = SpatialReference.FromEpsg(32719);
+        using var wgs84 = SpatialReference.Wgs84();
+        var grid = GeoTransform.NorthUp(400000, 7450000, 10, 10);
+        var (ex, ey) = grid.ToWorld(100, 50); // the composite's east edge, mid-height
+        var (lon, lat) = new CoordinateTransform(utm, wgs84).Transform(ex, ey);
+        new RegionBuilder(tmp.Path)
+            .Sites(wgs84, (1, SiteAround(utm, ex, ey, 200)), (2, SiteAround(utm, ex + 5000, ey, 200)))
+            .Composite(2020, "s2.tif", utm, grid, 100, 100, (_, _, _) => 1200)
+            .DcmTile((int)Math.Floor(lon), (int)Math.Floor(lat), 120, (_, _) => 0f);
+        var catalog = RegionCatalog.Build(tmp.Path, EngineConfig.Default.Input);
+        using var aligner = new SiteAligner(catalog.Folder, new AlignSettings());
+
+        var partial = aligner.Align(catalog.Entries[0]);
+        Assert.Equal(100, partial.Grid.SourceWindow.ColOff + partial.Grid.Width); // cut at the composite's edge
+        Assert.InRange(partial.ClassifiableCount, 19 * 40, 21 * 41);            // about half of the 40 x 40 px site
+        var e = Assert.Throws<InvalidInputException>(() => aligner.Align(catalog.Entries[1]));
+        Assert.Contains("outside", e.Message);
+        Assert.Contains("s2.tif", e.Message);
+    }
+
+    private static AlignedSite Align(string region)
+    {
+        var catalog = RegionCatalog.Build(region, EngineConfig.Default.Input);
+        var entry = Assert.Single(catalog.Ready);
+        using var aligner = new SiteAligner(catalog.Folder, new AlignSettings());
+        return aligner.Align(entry);
+    }
+}
