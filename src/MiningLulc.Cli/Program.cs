@@ -10,6 +10,7 @@ var root = new RootCommand("mining-lulc: classify mining land use / land cover f
     RunCommand.Create(),
     AssessCommand.Create(),
     InspectCommand.Create(),
+    AlignCommand.Create(),
     BenchCommand.Create(),
 };
 MiningLulc.Geo.Gdal.Warning += message =>
