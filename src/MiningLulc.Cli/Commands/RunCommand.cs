@@ -12,24 +12,26 @@ internal static class RunCommand
         var model = new Option<string>("--model") { Description = "A model written by 'train'.", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for the GeoPackages and the manifest.", Required = true };
         var zip = new Option<bool>("--zip") { Description = "Also pack the GeoPackages into <region>.zip." };
+        var shard = new Option<string?>("--shard") { Description = "I/N: process only the I-th of N deterministic parts of the sites (for job arrays); a final run without --shard on the same OUTDIR merges them." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
-        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, workers, config, preset };
-        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(region)!, r.GetValue(model)!, r.GetValue(output)!, r.GetValue(zip), r.GetValue(workers),
+        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, shard, workers, config, preset };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(region)!, r.GetValue(model)!, r.GetValue(output)!, r.GetValue(zip), r.GetValue(shard), r.GetValue(workers),
             r.GetValue(config), r.GetValue(preset))));
         return command;
     }
 
-    private static ExitCode Run(string region, string modelPath, string output, bool zip, int workers, string? configPath, string? preset)
+    private static ExitCode Run(string region, string modelPath, string output, bool zip, string? shardText, int workers, string? configPath, string? preset)
     {
+        var shard = shardText is null ? Shard.All : Shard.Parse(shardText);
         var model = ClassifierModel.Load(modelPath);
         // The model's own settings are the default: a model trained with the published preset runs as published.
         var config = configPath is null && preset is null ? model.Card.Config : CommonOptions.Load(configPath, preset);
-        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config, Zip = zip, Workers = workers }, p));
+        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config, Zip = zip, Workers = workers, Shard = shard }, p));
         ConsoleUi.Facts($"region '{result.Region}' ({config.Name} method)", [
-            ("sites", $"{result.Done} done, {result.Failed} failed, {result.Skipped} skipped"),
-            ("features", $"{result.Features} in {result.Files.Count} file(s)"),
+            ("sites", $"{result.Done} done ({result.Reused} from an earlier run), {result.Failed} failed, {result.Skipped} skipped"),
+            ("features", shard.IsAll ? $"{result.Features} in {result.Files.Count} file(s)" : $"{result.Features} kept for the merge (shard {shard}): run again without --shard to write the GeoPackages"),
         ]);
         foreach (var f in result.Files) CommandAction.Written("written", f);
         if (result.ZipFile is not null) CommandAction.Written("zip", result.ZipFile);

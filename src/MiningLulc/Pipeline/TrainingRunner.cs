@@ -74,9 +74,9 @@ public static class TrainingRunner
                             tables[entry.Site.Id] = TrainingSampler.Collect(site, planes, ofSite, processor.Extractor, config.Training);
                         }
                     }
-                    catch (Exception e) when (e is MiningLulcException or IOException or InvalidOperationException or ArgumentException)
+                    catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                     {
-                        problems.Add(new SiteReport(entry.Site.Id, SiteOutcome.Failed, e.Message, entry.Year, 0, 0));
+                        problems.Add(new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0));
                     }
                     progress?.Report(new PipelineProgress($"training samples ({catalog.Folder.Name})", Interlocked.Increment(ref done), ready.Count, entry.Site.Id));
                 });

@@ -2,6 +2,8 @@ using MiningLulc.Align;
 using MiningLulc.Geo;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
+using NetTopologySuite.Operation.Overlay;
+using NetTopologySuite.Operation.OverlayNG;
 
 namespace MiningLulc.Vectorize;
 
@@ -46,8 +48,10 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
             if (code is < 1 or > LulcClasses.Count || f.Geometry is null) continue;
             var (row, col) = FirstPixel(f.Geometry);
             var inGrid = ToGrid(f.Geometry, grid.Transform);
+            // 8-connected regions touch themselves at pixel corners, which OGC calls invalid: repair first.
+            if (!inGrid.IsValid) inGrid = GeometryFixer.Fix(inGrid);
             Geometry clipped = clipPrepared.Covers(inGrid) ? inGrid
-                : clipPrepared.Intersects(inGrid) ? inGrid.Intersection(clipInGridCrs) : MultiPolygonEmpty;
+                : clipPrepared.Intersects(inGrid) ? OverlayNGRobust.Overlay(inGrid, clipInGridCrs, SpatialFunction.Intersection) : MultiPolygonEmpty;
             if (clipped.IsEmpty) continue;
             var inWgs84 = GeometryOps.Transform(clipped, toWgs84);
             if (!inWgs84.IsValid) inWgs84 = GeometryFixer.Fix(inWgs84);

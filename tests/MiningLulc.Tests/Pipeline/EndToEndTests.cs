@@ -89,3 +89,70 @@ public class EndToEndTests(SyntheticRegionFixture region)
         Assert.All(result.Sites.Where(s => s.Outcome == SiteOutcome.Failed), s => Assert.Contains("s2_2020.tif", s.Reason));
     }
 }
+
+/// <summary>Shards, merge and resume on the tiny synthetic region.</summary>
+[Collection(SyntheticRegionCollection.Name)]
+public class ShardAndResumeTests(SyntheticRegionFixture region)
+{
+    [Fact]
+    public void ShardsThenAMergeGiveTheSameFilesAsOneRun()
+    {
+        var single = region.NewFolder("single");
+        var whole = RegionRunner.Run(new RunRequest { RegionDirectory = region.Region, Model = region.Model, OutDirectory = single, Config = region.Config });
+
+        var sharded = region.NewFolder("sharded");
+        var parts = Enumerable.Range(1, 3).Select(i => RegionRunner.Run(new RunRequest
+        {
+            RegionDirectory = region.Region, Model = region.Model, OutDirectory = sharded, Config = region.Config, Shard = new Shard(i, 3),
+        })).ToList();
+        Assert.All(parts, p => Assert.Empty(p.Files));
+        Assert.Equal(6, parts.Sum(p => p.Done));                       // every site in exactly one shard
+        var merged = RegionRunner.Run(new RunRequest { RegionDirectory = region.Region, Model = region.Model, OutDirectory = sharded, Config = region.Config });
+        Assert.Equal(6, merged.Reused);                                 // the merge classifies nothing again
+        Assert.Equal(whole.Files.Select(Path.GetFileName), merged.Files.Select(Path.GetFileName));
+        foreach (var (a, b) in whole.Files.Zip(merged.Files)) Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+    }
+
+    [Fact]
+    public void ARerunRedoesOnlyTheSitesThatDidNotFinish()
+    {
+        var output = region.NewFolder("resume");
+        var first = RegionRunner.Run(new RunRequest { RegionDirectory = region.Region, Model = region.Model, OutDirectory = output, Config = region.Config });
+        Assert.Equal(0, first.Reused);
+        File.Delete(Path.Combine(output, "work", "site-2.bin"));        // as if killed while site 2 ran
+        File.WriteAllText(Path.Combine(output, "work", "site-3.bin"), "torn write"); // a damaged result is redone
+        var second = RegionRunner.Run(new RunRequest { RegionDirectory = region.Region, Model = region.Model, OutDirectory = output, Config = region.Config });
+        Assert.Equal(4, second.Reused);
+        Assert.Equal(first.Features, second.Features);
+        foreach (var (a, b) in first.Files.Zip(second.Files)) Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        // Other settings never reuse these results.
+        var other = RegionRunner.Run(new RunRequest
+        {
+            RegionDirectory = region.Region, Model = region.Model, OutDirectory = output,
+            Config = region.Config with { Vectorize = region.Config.Vectorize with { Connectivity = 8 } },
+        });
+        Assert.Equal(0, other.Reused);
+    }
+
+    [Theory]
+    [InlineData("1/1", 1, 1)]
+    [InlineData("3/8", 3, 8)]
+    public void ShardsParse(string text, int i, int n) => Assert.Equal(new Shard(i, n), Shard.Parse(text));
+
+    [Theory]
+    [InlineData("0/2")]
+    [InlineData("3/2")]
+    [InlineData("a/b")]
+    [InlineData("2")]
+    public void BadShardsAreClearErrors(string text) => Assert.Contains("--shard", Assert.Throws<InvalidInputException>(() => Shard.Parse(text)).Message);
+
+    [Fact]
+    public void ShardsPartitionTheSites()
+    {
+        var ids = Enumerable.Range(1, 10_000).Select(i => (long)i).ToList();
+        var counts = Enumerable.Range(1, 4).Select(i => ids.Count(id => new Shard(i, 4).Contains(id))).ToList();
+        Assert.Equal(10_000, counts.Sum());
+        Assert.All(counts, c => Assert.InRange(c, 2300, 2700));
+        Assert.All(ids, id => Assert.Equal(1, Enumerable.Range(1, 4).Count(i => new Shard(i, 4).Contains(id))));
+    }
+}

@@ -130,4 +130,21 @@ public class PublishedSchemaTests
         var k = 0.9996 * (1 + 100_000.0 * 100_000.0 / (2 * 6_371_000.0 * 6_371_000.0));
         Assert.Equal((74 * 54 - unclassified) / (k * k), regions.Sum(r => r.AreaM2), 0.5);
     }
+
+    [Fact]
+    public void EightConnectedRegionsThatTouchThemselvesAreRepairedAndClipped()
+    {
+        // A synthetic diagonal pattern: under 8-connectivity each diagonal is one region whose
+        // pixels meet only at corners (an invalid polygon for OGC); the site cuts through them.
+        using var utm = SpatialReference.FromEpsg(32719);
+        var grid = new SiteGrid(6, 6, GeoTransform.NorthUp(400000, 7450000, 10, 10), utm.ToWkt(), new Window(0, 0, 6, 6));
+        var classes = new byte[36];
+        for (var r = 0; r < 6; r++) for (var c = 0; c < 6; c++) classes[r * 6 + c] = (byte)((r + c) % 2 == 0 ? 1 : 6);
+        var site = new GeometryFactory().CreatePolygon([new(400005, 7449995), new(400055, 7449995), new(400055, 7449945), new(400005, 7449945), new(400005, 7449995)]);
+        var regions = new SitePolygonizer(new VectorizeSettings { Connectivity = 8 }).Polygonize(classes, grid, site, 1, 2020);
+        Assert.Equal(2, regions.Count);
+        Assert.All(regions, r => Assert.True(r.Geometry.IsValid));
+        var k = 0.9996 * (1 + 100_000.0 * 100_000.0 / (2 * 6_371_000.0 * 6_371_000.0));
+        Assert.Equal(50 * 50 / (k * k), regions.Sum(r => r.AreaM2), 0.5);
+    }
 }
