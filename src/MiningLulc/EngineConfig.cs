@@ -84,6 +84,7 @@ public sealed record EngineConfig
         void Require(bool ok, string message) { if (!ok) throw new InvalidInputException(message, path); }
         Require(Input.BandNames.Count == 10, "input.band_names must list the ten Sentinel-2 bands");
         Require(Align.HaloPixels >= 0 && Align.HaloPixels <= 64, "align.halo_pixels must be within 0..64");
+        Require(Align.BlockSize is >= 16 and <= 8192, "align.block_size must be within 16..8192");
         Require(Smooth.Neighbours >= 1, "smooth.neighbours must be at least 1");
         Require(Vectorize.Connectivity is 4 or 8, "vectorize.connectivity must be 4 or 8");
         Require(Vectorize.MaxFeaturesPerFile is >= 1 and <= 5000, "vectorize.max_features_per_file must be within 1..5000 (the published files hold at most 5,000)");
@@ -121,6 +122,8 @@ public sealed record AlignSettings
     public string DcmResampling { get; init; } = "bilinear";
     /// <summary>Pixels added around each site's bounding box, for focal features.</summary>
     public int HaloPixels { get; init; } = 3;
+    /// <summary>Sites are read and classified in blocks of at most this many pixels a side (bounds memory).</summary>
+    public int BlockSize { get; init; } = 512;
     /// <summary>Pixel selection: false = every pixel the site touches (default), true = centre inside (the authors' sampling).</summary>
     public bool CentreInside { get; init; }
 }

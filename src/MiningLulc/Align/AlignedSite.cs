@@ -3,8 +3,11 @@ using NetTopologySuite.Geometries;
 
 namespace MiningLulc.Align;
 
+/// <summary>A site before its pixels are read: grid, polygon in the grid CRS, and mask (1 = in the site), 1 byte per pixel.</summary>
+public sealed record SiteLayout(CatalogEntry Entry, SiteGrid Grid, Geometry SiteInGridCrs, byte[] SiteMask);
+
 /// <summary>
-/// One site's inputs on one grid, as structure-of-arrays planes (row-major, <see cref="SiteGrid.PixelCount"/> long):
+/// One site's (or one block's) inputs on one grid, as structure-of-arrays planes (row-major, <see cref="SiteGrid.PixelCount"/> long):
 /// the ten reflectances x 10000 (NaN = no data), the elevation change dh in metres (NaN = DCM void),
 /// and masks. Pixels to classify are those with <see cref="SiteMask"/> and <see cref="Valid"/> set.
 /// </summary>

@@ -27,19 +27,54 @@ public sealed class SiteAligner : IDisposable
         dcm = new Lazy<RasterDataset>(() => GdalUtils.BuildVrt("", folder.DcmFiles(), ["-srcnodata", nd, "-vrtnodata", nd]));
     }
 
+    /// <summary>A whole site as one block (the align command, tests; small sites).</summary>
     public AlignedSite Align(CatalogEntry entry)
     {
+        var layout = Plan(entry);
+        return Read(layout, new Window(0, 0, layout.Grid.Width, layout.Grid.Height));
+    }
+
+    /// <summary>
+    /// The site's grid (a window of the composite's own grid around the site plus the halo), its
+    /// polygon in the grid CRS and its mask: everything but the pixel data, 1 byte per pixel.
+    /// </summary>
+    public SiteLayout Plan(CatalogEntry entry)
+    {
         if (entry.Year is not int year) throw new InvalidOperationException($"site {entry.Site.Id} has no year");
-        var (s2, bandIndices) = Composite(year);
+        var (s2, _) = Composite(year);
         using var s2Crs = s2.Crs();
         using var toGrid = new CoordinateTransform(wgs84, s2Crs);
         var siteInGrid = GeometryOps.Transform(entry.Site.Geometry, toGrid);
-
         var window = WindowAround(siteInGrid.EnvelopeInternal, s2.Transform, settings.HaloPixels).Intersect(s2.FullWindow);
         if (window.IsEmpty)
             throw new InvalidInputException($"site {entry.Site.Id} lies outside the {year} composite", s2.Path);
         var grid = new SiteGrid(window.Width, window.Height, s2.Transform.Shift(window.ColOff, window.RowOff), s2.CrsWkt, window);
+        var mask = RasterizeSite(grid, siteInGrid, allTouched: !settings.CentreInside);
+        return new SiteLayout(entry, grid, siteInGrid, mask);
+    }
 
+    /// <summary>
+    /// The site in blocks of at most <paramref name="blockSize"/>² interior pixels, each read with a
+    /// halo of <see cref="AlignSettings.HaloPixels"/> (within the site grid) so focal features at
+    /// block borders equal those of the whole site. Memory is bounded by the block, not the site.
+    /// </summary>
+    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize)
+    {
+        var full = new Window(0, 0, layout.Grid.Width, layout.Grid.Height);
+        var halo = settings.HaloPixels;
+        foreach (var tile in full.Subdivide(blockSize, blockSize))
+        {
+            var read = new Window(tile.ColOff - halo, tile.RowOff - halo, tile.Width + 2 * halo, tile.Height + 2 * halo).Intersect(full);
+            var interior = new Window(tile.ColOff - read.ColOff, tile.RowOff - read.RowOff, tile.Width, tile.Height);
+            yield return (Read(layout, read), interior);
+        }
+    }
+
+    /// <summary>Reads the pixel data of a window of the site grid.</summary>
+    public AlignedSite Read(SiteLayout layout, Window window)
+    {
+        var (s2, bandIndices) = Composite(layout.Entry.Year!.Value);
+        var grid = layout.Grid.Sub(window);
         var n = grid.PixelCount;
         var bands = new float[bandIndices.Length][];
         var valid = new byte[n];
@@ -47,11 +82,10 @@ public sealed class SiteAligner : IDisposable
         var noData = (float)folder.Settings.S2NoData;
         var scale = (float)folder.Settings.S2Scale;
         var offset = (float)folder.Settings.S2Offset;
-        var bandNoData = new double?[bandIndices.Length];
         for (var b = 0; b < bandIndices.Length; b++)
         {
             var plane = new float[n];
-            s2.Read(bandIndices[b], window, plane.AsSpan());
+            s2.Read(bandIndices[b], grid.SourceWindow, plane.AsSpan());
             var declared = s2.BandInfo(bandIndices[b]).NoData;
             for (var i = 0; i < n; i++)
             {
@@ -65,10 +99,10 @@ public sealed class SiteAligner : IDisposable
             }
             bands[b] = plane;
         }
-
-        var dh = WarpDcm(grid);
-        var mask = RasterizeSite(grid, siteInGrid, allTouched: !settings.CentreInside);
-        return new AlignedSite { Entry = entry, Grid = grid, Bands = bands, Dh = dh, SiteMask = mask, Valid = valid, SiteInGridCrs = siteInGrid };
+        var mask = new byte[n];
+        for (var r = 0; r < window.Height; r++)
+            Array.Copy(layout.SiteMask, (window.RowOff + r) * layout.Grid.Width + window.ColOff, mask, r * window.Width, window.Width);
+        return new AlignedSite { Entry = layout.Entry, Grid = grid, Bands = bands, Dh = WarpDcm(grid), SiteMask = mask, Valid = valid, SiteInGridCrs = layout.SiteInGridCrs };
     }
 
     /// <summary>The pixel window covering an envelope (in the grid's CRS) plus a halo.</summary>

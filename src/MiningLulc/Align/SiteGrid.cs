@@ -10,6 +10,11 @@ public sealed record SiteGrid(int Width, int Height, GeoTransform Transform, str
 {
     public int PixelCount => Width * Height;
 
+    /// <summary>The grid of a window of this grid (same CRS and pixels; origin moved to the window).</summary>
+    public SiteGrid Sub(Window window) =>
+        new(window.Width, window.Height, Transform.Shift(window.ColOff, window.RowOff), CrsWkt,
+            new Window(SourceWindow.ColOff + window.ColOff, SourceWindow.RowOff + window.RowOff, window.Width, window.Height));
+
     /// <summary>Centres of every pixel in metres in the site's UTM zone (row-major), through PROJ.</summary>
     public (double[] X, double[] Y) PixelCentresInMetres(int utmEpsg)
     {

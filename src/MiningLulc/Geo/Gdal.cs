@@ -37,6 +37,10 @@ public static unsafe class Gdal
         }
         // GDAL's default handler prints to stderr; ours keeps errors for the exception and routes warnings.
         GdalApi.CPLSetErrorHandler(&OnGdalError);
+        // GDAL's block cache defaults to 5 % of RAM per process; several workers and shards share a
+        // machine, so keep it modest unless the user chose (GDAL_CACHEMAX in the environment wins).
+        if (Environment.GetEnvironmentVariable("GDAL_CACHEMAX") is null)
+            GdalApi.CPLSetConfigOption("GDAL_CACHEMAX", "256");
         // Byte-for-byte reproducible GeoPackages: GDAL stamps 'last_change' with the current time otherwise.
         if (GdalApi.CPLGetConfigOption("OGR_CURRENT_DATE", null) == IntPtr.Zero)
             GdalApi.CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");

@@ -1,24 +1,37 @@
 using MiningLulc.Align;
+using MiningLulc.Geo;
 using MiningLulc.Training;
 
 namespace MiningLulc.Inference;
 
 /// <summary>
-/// Classifies the classifiable pixels of an aligned site in one batch. The result is a class raster
-/// on the site grid: 0 where the pixel is outside the site or lacks valid reflectance.
+/// Classifies the classifiable pixels of a block in one batch and writes their classes into the
+/// site's class raster (0 stays where a pixel is outside the site or lacks valid reflectance).
 /// </summary>
 public static class SiteClassifier
 {
-    public static byte[] Classify(ClassifierModel model, AlignedSite site, float[][] planes, Features.FeatureExtractor extractor)
+    /// <param name="interior">The block's own pixels (the rest is halo, classified by its own block).</param>
+    /// <param name="classes">The site's class raster (row-major over the site grid).</param>
+    /// <param name="siteWidth">Width of the site grid.</param>
+    /// <param name="offset">Where the block's (0,0) lies in the site grid.</param>
+    public static void Classify(ClassifierModel model, AlignedSite block, float[][] planes, Features.FeatureExtractor extractor,
+        Window interior, byte[] classes, int siteWidth, (int Col, int Row) offset)
     {
-        var pixels = new List<int>(site.Grid.PixelCount);
-        for (var i = 0; i < site.Grid.PixelCount; i++) if (site.IsClassifiable(i)) pixels.Add(i);
-        var classes = new byte[site.Grid.PixelCount];
-        if (pixels.Count == 0) return classes;
+        var pixels = new List<int>(interior.Width * interior.Height);
+        for (var r = interior.RowOff; r < interior.RowOff + interior.Height; r++)
+            for (var c = interior.ColOff; c < interior.ColOff + interior.Width; c++)
+            {
+                var i = r * block.Grid.Width + c;
+                if (block.IsClassifiable(i)) pixels.Add(i);
+            }
+        if (pixels.Count == 0) return;
         var rows = extractor.Gather(planes, pixels);
         var predicted = new byte[pixels.Count];
         model.Predict(rows, pixels.Count, predicted);
-        for (var k = 0; k < pixels.Count; k++) classes[pixels[k]] = predicted[k];
-        return classes;
+        for (var k = 0; k < pixels.Count; k++)
+        {
+            var (r, c) = Math.DivRem(pixels[k], block.Grid.Width);
+            classes[(offset.Row + r) * siteWidth + offset.Col + c] = predicted[k];
+        }
     }
 }

@@ -31,32 +31,49 @@ public sealed class SiteProcessor : IDisposable
 
     public FeatureExtractor Extractor => extractor;
 
-    /// <summary>Aligns a site and computes its feature planes.</summary>
-    public (AlignedSite Site, float[][] Planes) Prepare(CatalogEntry entry)
+    /// <summary>Plans a site: its grid, polygon and mask (no pixel data yet).</summary>
+    public SiteLayout Plan(CatalogEntry entry) => aligner.Plan(entry);
+
+    /// <summary>The site's blocks with their feature planes, one block in memory at a time.</summary>
+    public IEnumerable<(AlignedSite Block, Window Interior, float[][] Planes)> Blocks(SiteLayout layout)
     {
-        var site = aligner.Align(entry);
-        return (site, extractor.ComputePlanes(site));
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize))
+            yield return (block, interior, extractor.ComputePlanes(block));
     }
 
-    /// <summary>The class raster of a site (after smoothing when enabled).</summary>
-    public byte[] ClassRaster(ClassifierModel model, AlignedSite site, float[][] planes)
+    /// <summary>The class raster of a site on its grid (after smoothing when enabled); 0 = not classified.</summary>
+    public byte[] ClassRaster(ClassifierModel model, SiteLayout layout)
     {
-        var classes = SiteClassifier.Classify(model, site, planes, extractor);
-        return SmoothStage.Apply(classes, site.Grid, config.Smooth);
+        var classes = new byte[layout.Grid.PixelCount];
+        foreach (var (block, interior, planes) in Blocks(layout))
+        {
+            var offset = (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
+            SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset);
+        }
+        return SmoothStage.Apply(classes, layout.Grid, config.Smooth);
     }
 
     /// <summary>The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326).</summary>
     public (IReadOnlyList<ClassRegion> Regions, int ClassifiedPixels) Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea)
     {
-        var (site, planes) = Prepare(entry);
-        var classes = ClassRaster(model, site, planes);
+        var layout = Plan(entry);
+        var classes = ClassRaster(model, layout);
         var classified = 0;
         foreach (var c in classes) if (c != 0) classified++;
-        using var gridCrs = SpatialReference.Parse(site.Grid.CrsWkt);
+        using var gridCrs = SpatialReference.Parse(layout.Grid.CrsWkt);
         using var toGrid = new CoordinateTransform(wgs84, gridCrs);
-        var clip = ReferenceEquals(ownedArea, entry.Site.Geometry) ? site.SiteInGridCrs : GeometryOps.Transform(ownedArea, toGrid);
-        var regions = polygonizer.Polygonize(classes, site.Grid, clip, entry.Site.Id, entry.Year!.Value);
+        var clip = ReferenceEquals(ownedArea, entry.Site.Geometry) ? layout.SiteInGridCrs : GeometryOps.Transform(ownedArea, toGrid);
+        var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value);
         return (regions, classified);
+    }
+
+    /// <summary>Training rows of a labelled site, sampled per class across its blocks.</summary>
+    public TrainingTable Sample(CatalogEntry entry, IReadOnlyList<LabelPolygon> labels)
+    {
+        var layout = Plan(entry);
+        var sampler = new SiteSampler(extractor, config.Training, layout, labels);
+        foreach (var (block, interior, planes) in Blocks(layout)) sampler.Add(block, interior, planes);
+        return sampler.ToTable();
     }
 
     public void Dispose()

@@ -67,12 +67,7 @@ public static class TrainingRunner
                     try
                     {
                         var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
-                        if (ofSite.Count > 0)
-                        {
-                            var processor = processors.Value!;
-                            var (site, planes) = processor.Prepare(entry);
-                            tables[entry.Site.Id] = TrainingSampler.Collect(site, planes, ofSite, processor.Extractor, config.Training);
-                        }
+                        if (ofSite.Count > 0) tables[entry.Site.Id] = processors.Value!.Sample(entry, ofSite);
                     }
                     catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                     {

@@ -7,57 +7,84 @@ using NetTopologySuite.Geometries;
 namespace MiningLulc.Training;
 
 /// <summary>
-/// Turns a labelled site into training rows: reference polygons are rasterized onto the site grid
-/// (pixel centre inside, so border pixels carry the class that covers them), the classifiable pixels
-/// that got a label are optionally refined, then up to N per class are drawn with a seeded shuffle.
+/// Turns a labelled site into training rows, block by block: the reference polygons are rasterized
+/// onto each block (pixel centre inside, so border pixels carry the class that covers them), the
+/// classifiable labelled pixels are optionally refined, and up to N per class are kept by seeded
+/// reservoir sampling, so memory stays bounded by N and the block whatever the site's size.
+/// Not thread-safe: one per site.
 /// </summary>
-public static class TrainingSampler
+public sealed class SiteSampler
 {
-    public static TrainingTable Collect(AlignedSite site, float[][] planes, IReadOnlyList<LabelPolygon> labels, FeatureExtractor extractor, TrainingSettings settings)
+    private readonly FeatureExtractor extractor;
+    private readonly TrainingSettings settings;
+    private readonly SiteLayout layout;
+    private readonly IReadOnlyList<Geometry> labelGeometries;
+    private readonly IReadOnlyList<double> labelValues;
+    private readonly List<(long Pixel, float[] Row)>[] kept = new List<(long, float[])>[LulcClasses.Count + 1];
+    private readonly long[] seen = new long[LulcClasses.Count + 1];
+    private readonly Random rng;
+
+    public SiteSampler(FeatureExtractor extractor, TrainingSettings settings, SiteLayout layout, IReadOnlyList<LabelPolygon> labels)
+    {
+        this.extractor = extractor;
+        this.settings = settings;
+        this.layout = layout;
+        for (var c = 0; c < kept.Length; c++) kept[c] = [];
+        rng = new Random(HashCode.Combine(settings.Seed, layout.Entry.Site.Id));
+        using var wgs84 = SpatialReference.Wgs84();
+        using var gridCrs = SpatialReference.Parse(layout.Grid.CrsWkt);
+        using var toGrid = new CoordinateTransform(wgs84, gridCrs);
+        labelGeometries = labels.Select(l => GeometryOps.Transform(l.Geometry, toGrid)).ToList();
+        labelValues = labels.Select(l => (double)l.Class).ToList();
+    }
+
+    public void Add(AlignedSite block, Window interior, float[][] planes)
+    {
+        var labelRaster = RasterizeLabels(block.Grid, labelGeometries, labelValues);
+        var rowOffset = block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff;
+        var colOffset = block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff;
+        var pixel = new int[1];
+        for (var r = interior.RowOff; r < interior.RowOff + interior.Height; r++)
+        {
+            for (var c = interior.ColOff; c < interior.ColOff + interior.Width; c++)
+            {
+                var i = r * block.Grid.Width + c;
+                var cls = (LulcClass)labelRaster[i];
+                if (cls == LulcClass.None || !block.IsClassifiable(i)) continue;
+                if (settings.Refinement.Enabled && !Refinement.Passes(cls, planes, i, settings.Refinement)) continue;
+                // Reservoir sampling (Algorithm R): each candidate ends up kept with equal probability.
+                var k = (int)cls;
+                var n = ++seen[k];
+                var slot = n <= settings.SamplesPerClassPerSite ? -1 : rng.NextInt64(n);
+                if (slot >= settings.SamplesPerClassPerSite) continue;
+                pixel[0] = i;
+                var row = extractor.Gather(planes, pixel);
+                var sitePixel = (long)(rowOffset + r) * layout.Grid.Width + colOffset + c;
+                if (slot < 0) kept[k].Add((sitePixel, row));
+                else kept[k][(int)slot] = (sitePixel, row);
+            }
+        }
+    }
+
+    /// <summary>The kept rows, by class and then by pixel position (a stable order).</summary>
+    public TrainingTable ToTable()
     {
         var table = new TrainingTable(extractor.Set.Names.Count);
-        var labelRaster = RasterizeLabels(site, labels);
-        var byClass = new List<int>[LulcClasses.Count + 1];
-        for (var c = 0; c < byClass.Length; c++) byClass[c] = [];
-        for (var i = 0; i < labelRaster.Length; i++)
-        {
-            var cls = (LulcClass)labelRaster[i];
-            if (cls == LulcClass.None || !site.IsClassifiable(i)) continue;
-            if (settings.Refinement.Enabled && !Refinement.Passes(cls, planes, i, settings.Refinement)) continue;
-            byClass[(int)cls].Add(i);
-        }
-        var rng = new Random(HashCode.Combine(settings.Seed, site.Entry.Site.Id));
-        for (var c = 1; c < byClass.Length; c++)
-        {
-            var pixels = byClass[c].ToArray();
-            rng.Shuffle(pixels);
-            var take = pixels.Take(settings.SamplesPerClassPerSite).Order().ToList();
-            var rows = extractor.Gather(planes, take);
-            for (var r = 0; r < take.Count; r++) table.Add(rows.AsSpan(r * table.FeatureCount, table.FeatureCount), (LulcClass)c, site.Entry.Site.Id);
-        }
+        for (var c = 1; c < kept.Length; c++)
+            foreach (var (_, row) in kept[c].OrderBy(k => k.Pixel)) table.Add(row, (LulcClass)c, layout.Entry.Site.Id);
         return table;
     }
 
-    /// <summary>Reference classes on the site grid (0 = no label), burnt by pixel centre.</summary>
-    public static byte[] RasterizeLabels(AlignedSite site, IReadOnlyList<LabelPolygon> labels)
+    /// <summary>Reference classes on a grid (0 = no label), burnt by pixel centre; geometries in the grid's CRS.</summary>
+    public static byte[] RasterizeLabels(SiteGrid grid, IReadOnlyList<Geometry> geometries, IReadOnlyList<double> classes)
     {
-        var raster = new byte[site.Grid.PixelCount];
-        if (labels.Count == 0) return raster;
-        using var wgs84 = SpatialReference.Wgs84();
-        using var gridCrs = SpatialReference.Parse(site.Grid.CrsWkt);
-        using var toGrid = new CoordinateTransform(wgs84, gridCrs);
-        var geometries = new List<Geometry>(labels.Count);
-        var values = new List<double>(labels.Count);
-        foreach (var l in labels)
-        {
-            geometries.Add(GeometryOps.Transform(l.Geometry, toGrid));
-            values.Add((double)l.Class);
-        }
+        var raster = new byte[grid.PixelCount];
+        if (geometries.Count == 0) return raster;
         using var mem = RasterDataset.CreateInMemory(new RasterProfile
         {
-            Width = site.Grid.Width, Height = site.Grid.Height, DataType = RasterDataType.Byte, Transform = site.Grid.Transform, CrsWkt = site.Grid.CrsWkt,
+            Width = grid.Width, Height = grid.Height, DataType = RasterDataType.Byte, Transform = grid.Transform, CrsWkt = grid.CrsWkt,
         });
-        GdalUtils.Rasterize(mem, 1, geometries, values, allTouched: false);
+        GdalUtils.Rasterize(mem, 1, geometries, classes, allTouched: false);
         mem.Read(1, mem.FullWindow, raster.AsSpan());
         return raster;
     }
