@@ -149,6 +149,8 @@ public sealed record TrainingSettings
     public int MinSamplesPerLeaf { get; init; } = 20;
     /// <summary>Fraction of features tried per split (random forest).</summary>
     public double FeatureFraction { get; init; } = 1.0;
+    /// <summary>Fraction of the training rows drawn for each tree (random forest bagging).</summary>
+    public double BaggingFraction { get; init; } = 0.7;
     public int Seed { get; init; } = 42;
     /// <summary>The authors' refinement rules for training pixels (CONTRACT.md section 7).</summary>
     public RefinementSettings Refinement { get; init; } = new();

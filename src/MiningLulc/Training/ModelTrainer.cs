@@ -62,7 +62,10 @@ public static class ModelTrainer
             {
                 FeatureColumnName = nameof(LabelledRow.Features),
                 NumberOfTrees = s.Trees, NumberOfLeaves = s.Leaves, MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf,
-                FeatureFractionPerSplit = s.FeatureFraction, Seed = s.Seed, FeatureSelectionSeed = s.Seed, NumberOfThreads = 1,
+                // R's forest draws the candidate features at every split from all of them: no per-tree subset
+                // (FastForest's default FeatureFraction is 0.7).
+                FeatureFractionPerSplit = s.FeatureFraction, FeatureFraction = 1.0, BaggingExampleFraction = s.BaggingFraction,
+                Seed = s.Seed, FeatureSelectionSeed = s.Seed, NumberOfThreads = 1,
             };
             trainer = ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(options), labelColumnName: "Label");
             trainerName = "random forest: one-versus-all FastForest (Microsoft.ML.FastTree)";
@@ -70,6 +73,7 @@ public static class ModelTrainer
             parameters["leaves"] = s.Leaves.ToString(CultureInfo.InvariantCulture);
             parameters["min_samples_per_leaf"] = s.MinSamplesPerLeaf.ToString(CultureInfo.InvariantCulture);
             parameters["feature_fraction_per_split"] = s.FeatureFraction.ToString(CultureInfo.InvariantCulture);
+            parameters["bagging_fraction"] = s.BaggingFraction.ToString(CultureInfo.InvariantCulture);
         }
         // The label mapping is fitted apart, so the saved model needs only the Features column to predict.
         var keyed = toKey.Fit(data).Transform(data);
