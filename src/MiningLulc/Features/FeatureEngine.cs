@@ -7,30 +7,27 @@ namespace MiningLulc.Features;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Work goes in blocks of rows; a block reads the rows around it (the halo: two above, two below) and writes only
-/// its own, so a block equals the same rows of the whole image (<see cref="ComputeRows"/>). Within a block rows
-/// stream: each output row copies its inputs, runs the point-wise operators over it, the gradient, and moves the
-/// focal windows down one row (running column sums). Scratch is sized for the widest grid seen and reused: no
-/// allocation per block or per call in steady state.
+/// Rows stream: each output row copies its inputs, runs the point-wise operators over them, the gradient, and the
+/// focal windows (separable box sums over a ring of the five rows around it, see <see cref="FocalSums"/>). A block
+/// of rows reads the rows around it (the halo: two above, two below) and writes only its own, and carries nothing
+/// from one row to the next but converted inputs, so a block equals the same rows of the whole image bit for bit
+/// (<see cref="ComputeRows"/>). Scratch is sized for the widest grid seen and reused: no allocation per row, block or
+/// call in steady state.
 /// </para>
 /// <para>
 /// Agreement with the reference: the ten reflectances, dh, the seven indices and the gradient are bit for bit
 /// equal (the same float and double operations, lane by lane). Focal means and standard deviations sum the same
-/// values in double, in another order (columns first, and as running sums that restart every block): the mean is
-/// bit-exact whenever those double sums are exact — always for integer-valued data, and for dh whenever the
-/// window's values span less than about 2^28 in magnitude — and otherwise differs in the last bits of a double.
-/// The standard deviation, sqrt(S2/N - mean²), cancels: the engine holds it within 1e-5 of the reference's
-/// value, or 2e-6 of the window's largest magnitude where the deviation is near zero (there the reference itself
-/// is no more accurate); <see cref="FeatureEquivalence"/> states and checks the bound. Windows that see an
-/// infinity are recomputed with the reference, so they match it exactly.
+/// values in double, columns first where the reference goes row by row: equal bits whenever those double sums are
+/// exact — integer-valued data, and any window whose values are within a few binary orders of magnitude of each
+/// other, which is every window of real reflectance and dh we have tried — and otherwise a last-bit difference of
+/// the double sums, which the square root of S2/N - mean² can magnify where the deviation is tiny against the
+/// values. The bound held and tested (<see cref="FeatureEquivalence"/>): within 1e-5 of the reference's value, or
+/// 2e-6 of the window's largest magnitude. Windows that see an infinity are recomputed with the reference.
 /// </para>
 /// <para>Not thread-safe: one instance per worker.</para>
 /// </remarks>
 public sealed class FeatureEngine : IFeatureCalculator
 {
-    /// <summary>Rows per block: running sums restart at each block, which bounds their rounding.</summary>
-    public const int DefaultBlockRows = 64;
-
     // Pixels per point-wise chunk: the eight inputs and seven outputs of a chunk stay in L1/L2 while the seven
     // operators pass over it, so memory sees each plane once.
     private const int ChunkPixels = 2048;
@@ -39,19 +36,12 @@ public sealed class FeatureEngine : IFeatureCalculator
     private readonly FocalSums nirSums = new(1);
 
     /// <summary>An engine at the widest vector width the hardware accelerates.</summary>
-    public FeatureEngine() : this(SimdWidths.Best, DefaultBlockRows) { }
+    public FeatureEngine() : this(SimdWidths.Best) { }
 
-    /// <summary>For tests and benchmarks: a forced width (a width the hardware lacks still runs, emulated) and block height.</summary>
-    internal FeatureEngine(SimdWidth width, int blockRows = DefaultBlockRows)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(blockRows, 1);
-        Width = width;
-        BlockRows = blockRows;
-    }
+    /// <summary>For tests and benchmarks: a forced width (a width the hardware lacks still runs, emulated).</summary>
+    internal FeatureEngine(SimdWidth width) => Width = width;
 
     internal SimdWidth Width { get; }
-
-    internal int BlockRows { get; }
 
     /// <inheritdoc cref="IFeatureCalculator.Compute"/>
     public void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output) =>
@@ -69,9 +59,7 @@ public sealed class FeatureEngine : IFeatureCalculator
         if (width == 0 || rowCount == 0) return;
         dhSums.Prepare(width, Width);
         nirSums.Prepare(width, Width);
-        var end = rowStart + rowCount;
-        for (var r0 = rowStart; r0 < end; r0 += BlockRows)
-            ComputeBlock(bands, dh, width, height, 2 * pixelDx, 2 * pixelDy, r0, Math.Min(end, r0 + BlockRows), output);
+        for (var r = rowStart; r < rowStart + rowCount; r++) ComputeRow(bands, dh, width, height, 2 * pixelDx, 2 * pixelDy, r, output);
     }
 
     /// <summary>The seven normalized-difference indices of pixels [start, start + length), in L1-sized chunks.</summary>
@@ -93,28 +81,24 @@ public sealed class FeatureEngine : IFeatureCalculator
         }
     }
 
-    private void ComputeBlock(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double twoDx, double twoDy,
-        int r0, int r1, float[][] output)
+    private void ComputeRow(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double twoDx, double twoDy, int r, float[][] output)
     {
+        var o = r * width;
+        for (var b = 0; b < 10; b++) bands[b].AsSpan(o, width).CopyTo(output[b].AsSpan(o, width));
+        dh.AsSpan(o, width).CopyTo(output[Dh].AsSpan(o, width));
+
+        ComputePointwise(bands, output, o, width);
+
+        var grad = output[DhGrad].AsSpan(o, width);
+        if (r == 0 || r == height - 1) grad.Fill(float.NaN);
+        else FeatureKernels.GradientRow(dh.AsSpan(o - width, width), dh.AsSpan(o, width), dh.AsSpan(o + width, width), grad, twoDx, twoDy, Width);
+
         var nir = bands[B08];
-        for (var r = r0; r < r1; r++)
-        {
-            var o = r * width;
-            for (var b = 0; b < 10; b++) bands[b].AsSpan(o, width).CopyTo(output[b].AsSpan(o, width));
-            dh.AsSpan(o, width).CopyTo(output[Dh].AsSpan(o, width));
-
-            ComputePointwise(bands, output, o, width);
-
-            var grad = output[DhGrad].AsSpan(o, width);
-            if (r == 0 || r == height - 1) grad.Fill(float.NaN);
-            else FeatureKernels.GradientRow(dh.AsSpan(o - width, width), dh.AsSpan(o, width), dh.AsSpan(o + width, width), grad, twoDx, twoDy, Width);
-
-            if (r == r0) { dhSums.Prime(dh, height, r); nirSums.Prime(nir, height, r); }
-            else { dhSums.Advance(dh, height, r); nirSums.Advance(nir, height, r); }
-            Focal(dhSums, 0, dh, width, height, r, output[DhMean3].AsSpan(o, width), output[DhStd3].AsSpan(o, width));
-            Focal(dhSums, 1, dh, width, height, r, output[DhMean5].AsSpan(o, width), output[DhStd5].AsSpan(o, width));
-            Focal(nirSums, 0, nir, width, height, r, [], output[NirStd3].AsSpan(o, width));
-        }
+        dhSums.Centre(dh, height, r);
+        nirSums.Centre(nir, height, r);
+        Focal(dhSums, 0, dh, width, height, r, output[DhMean3].AsSpan(o, width), output[DhStd3].AsSpan(o, width));
+        Focal(dhSums, 1, dh, width, height, r, output[DhMean5].AsSpan(o, width), output[DhStd5].AsSpan(o, width));
+        Focal(nirSums, 0, nir, width, height, r, [], output[NirStd3].AsSpan(o, width));
     }
 
     private static void Focal(FocalSums sums, int q, float[] src, int width, int height, int r, Span<float> mean, Span<float> std)

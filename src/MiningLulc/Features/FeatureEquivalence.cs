@@ -63,9 +63,9 @@ internal static class FeatureEquivalence
     /// integer and fractional reflectances, zeros, zero-sum pairs, NaN, 65535, infinities; dh with voids (scattered
     /// and in patches), raw nodata -32767, negative and tiny values, signed zeros, infinities.
     /// </summary>
-    public static FeatureComparison SelfCheck(SimdWidth simd, int blockRows = 5)
+    public static FeatureComparison SelfCheck(SimdWidth simd)
     {
-        var engine = new FeatureEngine(simd, blockRows);
+        var engine = new FeatureEngine(simd);
         FeatureComparison? worst = null;
         foreach (var (w, h, seed) in new[] { (1, 1, 1), (7, 3, 2), (9, 17, 3), (33, 8, 4), (257, 5, 5), (31, 31, 6), (64, 40, 7) })
         {
