@@ -20,9 +20,11 @@ public class FeatureBenchmarks
     private FeatureEngine engine = null!;
     private readonly FocalSums dhSums = new(1, 2);
 
-    /// <summary>Vector width in bits for the SIMD benchmarks (0 = the engine's scalar loop); the hardware's best by default.</summary>
-    [Params(256)]
+    /// <summary>Vector width in bits of the engine and the kernels: the hardware's best (0 would be the engine's scalar loops).</summary>
+    [ParamsSource(nameof(Widths))]
     public int WidthBits { get; set; }
+
+    public static IEnumerable<int> Widths => [(int)SimdWidths.Best];
 
     [GlobalSetup]
     public void Setup()

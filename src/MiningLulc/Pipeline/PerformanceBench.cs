@@ -38,18 +38,19 @@ public static class PerformanceBench
         for (var f = 0; f < planes.Length; f++) planes[f] = new float[BlockSide * BlockSide];
         var mpx = BlockSide * BlockSide / 1e6;
 
-        progress?.Report(new PipelineProgress("features", 0, 4 * runs));
-        var scalar = Median(runs, () => ScalarFeatures.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes));
-        progress?.Report(new PipelineProgress("features", runs, 4 * runs));
+        // Scalar, engine, point-wise part and copy take turns within each run, so that load from elsewhere on a
+        // shared machine falls on all four alike.
+        progress?.Report(new PipelineProgress("features", 0, runs));
         var engine = new FeatureEngine();
-        var simd = Median(runs, () => engine.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes));
-        progress?.Report(new PipelineProgress("features", 2 * runs, 4 * runs));
-        var pointwise = Median(runs, () => engine.ComputePointwise(block.Bands, planes, 0, BlockSide * BlockSide));
-        progress?.Report(new PipelineProgress("features", 3 * runs, 4 * runs));
         var copyTargets = new float[PointwiseCopyPlanes][];
         for (var k = 0; k < copyTargets.Length; k++) copyTargets[k] = new float[BlockSide * BlockSide];
-        var copy = Median(runs, () => CopyPlanes(block.Bands, copyTargets));
-        progress?.Report(new PipelineProgress("features", 4 * runs, 4 * runs));
+        var featureTimes = Medians(runs,
+            () => ScalarFeatures.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes),
+            () => engine.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes),
+            () => engine.ComputePointwise(block.Bands, planes, 0, BlockSide * BlockSide),
+            () => CopyPlanes(block.Bands, copyTargets));
+        var (scalar, simd, pointwise, copy) = (featureTimes[0], featureTimes[1], featureTimes[2], featureTimes[3]);
+        progress?.Report(new PipelineProgress("features", runs, runs));
         var pointwiseBytes = (double)PointwiseBytesPerPixel * BlockSide * BlockSide;
 
         progress?.Report(new PipelineProgress("classify", 0, runs));
@@ -95,6 +96,22 @@ public static class PerformanceBench
         for (var k = 0; k < 7; k++) sources[k].AsSpan().CopyTo(targets[k]);
         var half = sources[7].Length / 2;
         sources[7].AsSpan(0, half).CopyTo(targets[7]);
+    }
+
+    /// <summary>Seconds per action, each the median of <paramref name="runs"/> timed calls after one warm-up; the actions take turns.</summary>
+    private static double[] Medians(int runs, params Action[] actions)
+    {
+        foreach (var action in actions) action();
+        var times = new double[actions.Length][];
+        for (var a = 0; a < actions.Length; a++) times[a] = new double[runs];
+        for (var i = 0; i < runs; i++)
+            for (var a = 0; a < actions.Length; a++)
+            {
+                var sw = Stopwatch.StartNew();
+                actions[a]();
+                times[a][i] = sw.Elapsed.TotalSeconds;
+            }
+        return times.Select(t => { Array.Sort(t); return t[runs / 2]; }).ToArray();
     }
 
     /// <summary>Seconds, median of <paramref name="runs"/> timed calls after one warm-up.</summary>
