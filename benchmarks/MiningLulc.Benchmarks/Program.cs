@@ -3,7 +3,7 @@ using MiningLulc.Features;
 
 // `--verify`: the engine against the scalar reference at the hardware's best width and at every forced width, on
 // hard inputs; exit 0 when all agree (run it under DOTNET_EnableHWIntrinsic=0 or DOTNET_EnableAVX2=0 too).
-// Anything else goes to BenchmarkDotNet, e.g. `--filter '*Feature*' --job short --inProcess`.
+// Anything else goes to BenchmarkDotNet: a quick run is `dotnet run -c Release --project benchmarks/MiningLulc.Benchmarks -- --filter '*' --job short --inProcess`.
 if (args.Length > 0 && args[0] == "--verify")
 {
     Console.WriteLine($"best width {SimdWidths.Best}");
