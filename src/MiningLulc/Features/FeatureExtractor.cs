@@ -9,17 +9,18 @@ namespace MiningLulc.Features;
 public sealed class FeatureExtractor(FeatureSet set)
 {
     private readonly int[] indices = set.Indices;
+    private readonly FeatureEngine engine = new();
 
     public FeatureSet Set { get; } = set;
 
-    /// <summary>All schema planes for the site's grid.</summary>
+    /// <summary>All schema planes for the site's grid, by the SIMD <see cref="FeatureEngine"/> (scratch reused across sites).</summary>
     public float[][] ComputePlanes(AlignedSite site)
     {
         var n = site.Grid.PixelCount;
         var planes = new float[FeatureSchema.Count][];
         for (var f = 0; f < planes.Length; f++) planes[f] = new float[n];
         var (dx, dy) = site.Grid.PixelSizeInMetres();
-        ScalarFeatures.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes);
+        engine.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes);
         return planes;
     }
 

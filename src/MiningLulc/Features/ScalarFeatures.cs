@@ -33,11 +33,11 @@ public static class ScalarFeatures
         FocalMeanStd(bands[6], width, height, 1, scratch, output[FeatureSchema.NirStd3]);
     }
 
-    /// <summary>(a - b) / (a + b); 0 when a + b = 0; NaN when an input is NaN.</summary>
+    /// <summary>(a - b) / (a + b) in float; 0 when a + b = 0; NaN when an input is NaN (a NaN sum is never 0).</summary>
     public static float NormalizedDifference(float a, float b)
     {
         var s = a + b;
-        return s == 0 ? (float.IsNaN(a) || float.IsNaN(b) ? float.NaN : 0f) : (a - b) / s;
+        return s == 0 ? 0f : (a - b) / s;
     }
 
     /// <summary>BSI = ((B11 + B04) - (B08 + B02)) / ((B11 + B04) + (B08 + B02) + 1e-6), the authors' formula.</summary>
@@ -53,31 +53,35 @@ public static class ScalarFeatures
     public static void FocalMeanStd(float[] src, int width, int height, int radius, float[] mean, float[] std)
     {
         for (var r = 0; r < height; r++)
-        {
             for (var c = 0; c < width; c++)
+                (mean[r * width + c], std[r * width + c]) = WindowMeanStd(src, width, height, r, c, radius);
+    }
+
+    /// <summary>
+    /// Mean and population standard deviation at one pixel: sums in double, in row-major order, over the
+    /// non-NaN pixels of the window that lie inside the grid; (NaN, NaN) when there are none. An infinite
+    /// value counts as valid: the mean becomes infinite (NaN if both signs occur) and the std NaN.
+    /// </summary>
+    public static (float Mean, float Std) WindowMeanStd(float[] src, int width, int height, int r, int c, int radius)
+    {
+        double sum = 0, sum2 = 0;
+        var count = 0;
+        for (var dr = -radius; dr <= radius; dr++)
+        {
+            var rr = r + dr;
+            if (rr < 0 || rr >= height) continue;
+            for (var dc = -radius; dc <= radius; dc++)
             {
-                double sum = 0, sum2 = 0;
-                var count = 0;
-                for (var dr = -radius; dr <= radius; dr++)
-                {
-                    var rr = r + dr;
-                    if (rr < 0 || rr >= height) continue;
-                    for (var dc = -radius; dc <= radius; dc++)
-                    {
-                        var cc = c + dc;
-                        if (cc < 0 || cc >= width) continue;
-                        var v = src[rr * width + cc];
-                        if (float.IsNaN(v)) continue;
-                        sum += v; sum2 += (double)v * v; count++;
-                    }
-                }
-                var i = r * width + c;
-                if (count == 0) { mean[i] = float.NaN; std[i] = float.NaN; continue; }
-                var m = sum / count;
-                mean[i] = (float)m;
-                std[i] = (float)Math.Sqrt(Math.Max(0, sum2 / count - m * m));
+                var cc = c + dc;
+                if (cc < 0 || cc >= width) continue;
+                var v = src[rr * width + cc];
+                if (float.IsNaN(v)) continue;
+                sum += v; sum2 += (double)v * v; count++;
             }
         }
+        if (count == 0) return (float.NaN, float.NaN);
+        var m = sum / count;
+        return ((float)m, (float)Math.Sqrt(Math.Max(0, sum2 / count - m * m)));
     }
 
     /// <summary>Gradient magnitude (m/m) by central differences in metres; NaN where a neighbour is missing or at the grid edge.</summary>
@@ -89,10 +93,16 @@ public static class ScalarFeatures
             {
                 var i = r * width + c;
                 if (r == 0 || c == 0 || r == height - 1 || c == width - 1) { output[i] = float.NaN; continue; }
-                var gx = (src[i + 1] - src[i - 1]) / (2 * dx);
-                var gy = (src[i + width] - src[i - width]) / (2 * dy);
-                output[i] = (float)Math.Sqrt(gx * gx + gy * gy); // NaN propagates from missing neighbours
+                output[i] = GradientAt(src, width, i, dx, dy);
             }
         }
+    }
+
+    /// <summary>Gradient magnitude at an interior pixel: float differences, then double; NaN propagates from missing neighbours.</summary>
+    public static float GradientAt(float[] src, int width, int i, double dx, double dy)
+    {
+        var gx = (src[i + 1] - src[i - 1]) / (2 * dx);
+        var gy = (src[i + width] - src[i - width]) / (2 * dy);
+        return (float)Math.Sqrt(gx * gx + gy * gy);
     }
 }

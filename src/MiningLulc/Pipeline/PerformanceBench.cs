@@ -11,6 +11,10 @@ public sealed record BenchResult
 {
     [JsonPropertyName("features_mpx_per_s")] public double FeaturesMpxPerS { get; init; }
     [JsonPropertyName("features_scalar_mpx_per_s")] public double FeaturesScalarMpxPerS { get; init; }
+    /// <summary>Bytes read + written per second by the point-wise indices alone (8 planes in, 7 out: 60 B per pixel).</summary>
+    [JsonPropertyName("pointwise_gb_per_s")] public double PointwiseGbPerS { get; init; }
+    /// <summary>A plain copy moving the same 60 B per pixel, in the same run: the memory-bandwidth bound of the point-wise part.</summary>
+    [JsonPropertyName("copy_gb_per_s")] public double CopyGbPerS { get; init; }
     [JsonPropertyName("classify_mpx_per_s")] public double ClassifyMpxPerS { get; init; }
     [JsonPropertyName("pipeline_mpx_per_s")] public double PipelineMpxPerS { get; init; }
     [JsonPropertyName("peak_rss_mb")] public double PeakRssMb { get; init; }
@@ -34,9 +38,20 @@ public static class PerformanceBench
         for (var f = 0; f < planes.Length; f++) planes[f] = new float[BlockSide * BlockSide];
         var mpx = BlockSide * BlockSide / 1e6;
 
+        // Scalar, engine, point-wise part and copy take turns within each run, so that load from elsewhere on a
+        // shared machine falls on all four alike.
         progress?.Report(new PipelineProgress("features", 0, runs));
-        var scalar = Median(runs, () => ScalarFeatures.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes));
+        var engine = new FeatureEngine();
+        var copyTargets = new float[PointwiseCopyPlanes][];
+        for (var k = 0; k < copyTargets.Length; k++) copyTargets[k] = new float[BlockSide * BlockSide];
+        var featureTimes = Medians(runs,
+            () => ScalarFeatures.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes),
+            () => engine.Compute(block.Bands, block.Dh, BlockSide, BlockSide, 10, 10, planes),
+            () => engine.ComputePointwise(block.Bands, planes, 0, BlockSide * BlockSide),
+            () => CopyPlanes(block.Bands, copyTargets));
+        var (scalar, simd, pointwise, copy) = (featureTimes[0], featureTimes[1], featureTimes[2], featureTimes[3]);
         progress?.Report(new PipelineProgress("features", runs, runs));
+        var pointwiseBytes = (double)PointwiseBytesPerPixel * BlockSide * BlockSide;
 
         progress?.Report(new PipelineProgress("classify", 0, runs));
         var (model, rows, count) = InferenceFixture(planes);
@@ -47,8 +62,10 @@ public static class PerformanceBench
         var pipeline = PipelineFigure(Math.Max(1, runs / 2), progress);
         return new BenchResult
         {
-            FeaturesMpxPerS = mpx / scalar,
+            FeaturesMpxPerS = mpx / simd,
             FeaturesScalarMpxPerS = mpx / scalar,
+            PointwiseGbPerS = pointwiseBytes / pointwise / 1e9,
+            CopyGbPerS = pointwiseBytes / copy / 1e9,
             ClassifyMpxPerS = count / 1e6 / classify,
             PipelineMpxPerS = pipeline,
             PeakRssMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
@@ -56,11 +73,45 @@ public static class PerformanceBench
             Runs = runs,
             Notes = new Dictionary<string, string>
             {
-                ["features"] = $"all {FeatureSchema.Count} schema v{FeatureSchema.Version} features over a {BlockSide}x{BlockSide} block, one thread; the engine's feature path is the scalar reference until SIMD kernels land",
+                ["features"] = $"all {FeatureSchema.Count} schema v{FeatureSchema.Version} features over a {BlockSide}x{BlockSide} block, one thread: FeatureEngine at {SimdWidths.Best} ({scalar / simd:0.0}x the scalar reference)",
+                ["pointwise"] = $"the 7 indices alone read 8 planes and write 7 ({PointwiseBytesPerPixel} B/pixel); a plain copy of as many bytes runs at copy_gb_per_s; point-wise reaches {copy / pointwise:P0} of it",
                 ["classify"] = $"LightGBM multiclass, {FeatureSet.Full.Names.Count} features, batch of {count} pixels, one thread",
                 ["pipeline"] = "align + features + classify + vectorize, synthetic 'sample' region, all cores, classified pixels per second",
             },
         };
+    }
+
+    /// <summary>Bytes per pixel the point-wise indices move: B02 B03 B04 B05 B08 B8A B11 B12 read, seven indices written.</summary>
+    public const int PointwiseBytesPerPixel = (8 + 7) * sizeof(float);
+
+    /// <summary>Planes <see cref="CopyPlanes"/> writes into (the last one half-filled).</summary>
+    public const int PointwiseCopyPlanes = 8;
+
+    /// <summary>
+    /// A plain copy of exactly <see cref="PointwiseBytesPerPixel"/> bytes per pixel (7.5 planes read, 7.5 written):
+    /// the bandwidth bound the point-wise part is compared with.
+    /// </summary>
+    public static void CopyPlanes(IReadOnlyList<float[]> sources, float[][] targets)
+    {
+        for (var k = 0; k < 7; k++) sources[k].AsSpan().CopyTo(targets[k]);
+        var half = sources[7].Length / 2;
+        sources[7].AsSpan(0, half).CopyTo(targets[7]);
+    }
+
+    /// <summary>Seconds per action, each the median of <paramref name="runs"/> timed calls after one warm-up; the actions take turns.</summary>
+    private static double[] Medians(int runs, params Action[] actions)
+    {
+        foreach (var action in actions) action();
+        var times = new double[actions.Length][];
+        for (var a = 0; a < actions.Length; a++) times[a] = new double[runs];
+        for (var i = 0; i < runs; i++)
+            for (var a = 0; a < actions.Length; a++)
+            {
+                var sw = Stopwatch.StartNew();
+                actions[a]();
+                times[a][i] = sw.Elapsed.TotalSeconds;
+            }
+        return times.Select(t => { Array.Sort(t); return t[runs / 2]; }).ToArray();
     }
 
     /// <summary>Seconds, median of <paramref name="runs"/> timed calls after one warm-up.</summary>
