@@ -136,29 +136,13 @@ internal static class TreeModelReader
         return true;
     }
 
-    /// <summary>
-    /// The flat form of one ML.NET split (<c>x &lt;= t</c> goes <paramref name="left"/>; NaN goes left
-    /// when <paramref name="nanLeft"/>, else right) as a split that sends NaN right, over the
-    /// expanded row <c>[x, -x, 0]</c> of a <paramref name="width"/>-feature input.
-    /// </summary>
-    internal static FlatNode Split(int width, int feature, float t, bool nanLeft, int left, int right)
-    {
-        if (!nanLeft) return new FlatNode(feature, t, left, right);
-        // x <= +inf or NaN: always left (the constant 0 column is <= +inf).
-        if (float.IsPositiveInfinity(t)) return new FlatNode(2 * width, float.PositiveInfinity, left, left);
-        // Right exactly when x > t, i.e. -x < -t, i.e. -x <= prev(-t) (-t > -inf here); NaN fails the test and goes left.
-        return new FlatNode(width + feature, MathF.BitDecrement(-t), right, left);
-    }
-
-    /// <summary>Accumulates trees into flat arrays.</summary>
+    /// <summary>Collects the trees, class by class, in ML.NET's order.</summary>
     private sealed class Builder(int width)
     {
-        private readonly List<FlatNode> nodes = [];
-        private readonly List<double> leaves = [];
-        private readonly List<int> roots = [];
+        private readonly List<FlatTree> trees = [];
         private readonly List<int> classTreeStart = [];
 
-        public void StartClass() => classTreeStart.Add(roots.Count);
+        public void StartClass() => classTreeStart.Add(trees.Count);
 
         public bool AddTree(RegressionTreeBase tree, out string reason)
         {
@@ -167,56 +151,29 @@ internal static class TreeModelReader
             // ML.NET: a tree whose first left child is 0 (one without splits) outputs 0.
             if (nodeCount == 0 || tree.LeftChild[0] == 0)
             {
-                roots.Add(~leaves.Count);
-                leaves.Add(0.0);
+                trees.Add(FlatTree.Constant(0.0));
                 return true;
             }
             if (tree.CategoricalSplitFlags.Any(c => c)) { reason = "categorical splits"; return false; }
             if (!TryGetMissingValueDefaults(tree, out var defaults)) { reason = "missing-value defaults not found (ML.NET version?)"; return false; }
             if (defaults is not null && defaults.Length < nodeCount) { reason = "missing-value defaults shorter than the tree"; return false; }
-            var leafCount = tree.NumberOfLeaves;
-            if (!IsTree(tree, nodeCount, leafCount)) { reason = "malformed tree"; return false; }
-
-            var nodeBase = nodes.Count;
-            var leafBase = leaves.Count;
-            int Child(int c) => c >= 0 ? nodeBase + c : ~(leafBase + ~c);
-            for (var n = 0; n < nodeCount; n++)
-            {
-                var feature = tree.NumericalSplitFeatureIndexes[n];
-                if ((uint)feature >= (uint)width) { reason = $"split on feature {feature} of {width}"; return false; }
-                var t = tree.NumericalSplitThresholds[n];
-                int left = Child(tree.LeftChild[n]), right = Child(tree.RightChild[n]);
-                nodes.Add(Split(width, feature, t, nanLeft: defaults is not null && defaults[n] <= t, left, right));
-            }
-            for (var l = 0; l < leafCount; l++) leaves.Add(tree.LeafValues[l]);
-            roots.Add(nodeBase);
-            return true;
-        }
-
-        /// <summary>Every node reachable from the root once, children in range: the walk always ends.</summary>
-        private static bool IsTree(RegressionTreeBase tree, int nodeCount, int leafCount)
-        {
-            if (tree.LeftChild.Count < nodeCount || tree.RightChild.Count < nodeCount || tree.LeafValues.Count < leafCount
-                || tree.NumericalSplitFeatureIndexes.Count < nodeCount || tree.NumericalSplitThresholds.Count < nodeCount) return false;
-            var seen = new bool[nodeCount];
-            var stack = new Stack<int>();
-            stack.Push(0);
-            while (stack.Count > 0)
-            {
-                var n = stack.Pop();
-                if (n < 0) { if (~n >= leafCount) return false; continue; }
-                if (n >= nodeCount || seen[n]) return false;
-                seen[n] = true;
-                stack.Push(tree.LeftChild[n]);
-                stack.Push(tree.RightChild[n]);
-            }
+            var thresholds = tree.NumericalSplitThresholds.Take(nodeCount).ToArray();
+            var flat = new FlatTree(
+                tree.NumericalSplitFeatureIndexes.Take(nodeCount).ToArray(),
+                thresholds,
+                Enumerable.Range(0, nodeCount).Select(n => defaults is not null && defaults[n] <= thresholds[n]).ToArray(),
+                tree.LeftChild.Take(nodeCount).ToArray(),
+                tree.RightChild.Take(nodeCount).ToArray(),
+                tree.LeafValues.Take(tree.NumberOfLeaves).ToArray());
+            if (!flat.IsValid(width, out reason)) return false;
+            trees.Add(flat);
             return true;
         }
 
         public FlatTreeClassifier Build(ScoreFormula formula, double[] slopes, double[] offsets, byte[] codes)
         {
-            classTreeStart.Add(roots.Count);
-            return new FlatTreeClassifier(width, [.. nodes], [.. leaves], [.. roots], [.. classTreeStart], formula, slopes, offsets, codes);
+            classTreeStart.Add(trees.Count);
+            return new FlatTreeClassifier(width, trees, [.. classTreeStart], formula, slopes, offsets, codes);
         }
     }
 }

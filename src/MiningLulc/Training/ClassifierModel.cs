@@ -34,7 +34,7 @@ public sealed class ClassifierModel
         var flat = TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason);
         if (flat is not null && !InferenceSelfCheck.Agrees(flat, Reference, out reason)) flat = null;
         classifier = flat ?? (IPixelClassifier)Reference;
-        InferencePath = flat is not null ? $"flat trees ({flat.TreeCount} trees, {flat.NodeCount} splits)" : $"ML.NET ({reason})";
+        InferencePath = flat is not null ? $"flat trees ({flat.Engine}; {flat.TreeCount} trees, {flat.NodeCount} splits)" : $"ML.NET ({reason})";
     }
 
     /// <summary>The same model with another card (e.g. once hold-out figures are known).</summary>
@@ -60,6 +60,9 @@ public sealed class ClassifierModel
     internal string InferencePath { get; }
 
     internal bool UsesFlatTrees => classifier is FlatTreeClassifier;
+
+    /// <summary>The flat trees when <see cref="Predict(float[], int, Span{byte})"/> uses them.</summary>
+    internal FlatTreeClassifier? FlatTrees => classifier as FlatTreeClassifier;
 
     /// <summary>Classes (codes 1..7) for <paramref name="count"/> rows of a row-major matrix. NaN features are missing values.</summary>
     public void Predict(float[] rows, int count, Span<byte> classes) => Predict(rows, count, classes, []);

@@ -44,7 +44,7 @@ public class FlatSplitTests
         foreach (var d in defaults)
         {
             var nanLeft = d is { } dv && dv <= threshold;
-            var node = TreeModelReader.Split(width: 1, feature: 0, threshold, nanLeft, left: ~0, right: ~1);
+            var node = FlatTreeClassifier.Split(width: 1, feature: 0, threshold, nanLeft, left: ~0, right: ~1);
             foreach (var x in values)
                 Assert.True(MlNetGoesLeft(x, threshold, d) == FlatGoesLeft(node, x), $"x={x:R} t={threshold:R} default={d:R}");
         }

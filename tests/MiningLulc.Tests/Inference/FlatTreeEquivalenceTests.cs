@@ -77,6 +77,20 @@ public class FlatTreeEquivalenceTests
         var plain = new byte[count];
         model.Predict(rows, count, plain);
         Assert.Equal(fast, plain);
+        // Every engine that can run the trees gives the same bits.
+        var flat = model.FlatTrees!;
+        foreach (var engine in new[] { TreeEngine.Walk, TreeEngine.Masks, TreeEngine.MasksScalar })
+        {
+            FlatTreeClassifier other;
+            try { other = flat.With(engine); }
+            catch (ArgumentException) when (engine != TreeEngine.Walk) { continue; } // trees too large for masks
+            byte[] c = new byte[count];
+            float[] sc = new float[count * k];
+            other.Predict(rows, count, model.FeatureSet.Names.Count, c, sc);
+            Assert.Equal(reference, c);
+            for (var i = 0; i < sc.Length; i++)
+                Assert.True(InferenceSelfCheck.SameBits(sc[i], referenceScores[i]), $"{engine}: row {i / k} score {i % k}: {sc[i]:R} vs ML.NET {referenceScores[i]:R}");
+        }
     }
 
     private static void CheckOnNaNHeavyRows(ClassifierModel model, int count = 3000)
@@ -85,7 +99,7 @@ public class FlatTreeEquivalenceTests
         foreach (var nanRate in new[] { 0.0, 0.3, 0.9 })
             CheckSameAsMlNet(model, Matrix(w, count, seed: 17 + (int)(nanRate * 10), nanRate), count);
         // Odd counts around the block size.
-        foreach (var n in new[] { 1, FlatTreeClassifier.BlockRows - 1, FlatTreeClassifier.BlockRows + 1 })
+        foreach (var n in new[] { 1, FlatTreeClassifier.BlockRows - 1, FlatTreeClassifier.BlockRows + 1, FlatTreeClassifier.MaskBlockRows + 3 })
             CheckSameAsMlNet(model, Matrix(w, n, seed: n, 0.3), n);
     }
 
@@ -95,6 +109,7 @@ public class FlatTreeEquivalenceTests
         var set = FeatureSet.Full;
         var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 150, seed: 1), set, Config(TrainerKind.Lightgbm, 40, 31), ["synthetic"]);
         Assert.Equal(7, model.ScoreCount);
+        Assert.Equal(TreeEngine.Masks, model.FlatTrees!.Engine);
         CheckOnNaNHeavyRows(model);
     }
 
@@ -104,6 +119,15 @@ public class FlatTreeEquivalenceTests
         var set = FeatureSet.Published;
         var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 120, seed: 2), set, Config(TrainerKind.RandomForest, 25, 200, 1), ["synthetic"]);
         CheckOnNaNHeavyRows(model);
+    }
+
+    [Fact]
+    public void TreesOfMoreThan32LeavesAreWalked()
+    {
+        var set = FeatureSet.Published;
+        var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 300, seed: 10, nanRate: 0.4), set, Config(TrainerKind.Lightgbm, 10, 100, 2), ["synthetic"]);
+        Assert.Equal(TreeEngine.Walk, model.FlatTrees!.Engine);
+        CheckOnNaNHeavyRows(model, 1000);
     }
 
     [Theory]
