@@ -14,13 +14,15 @@ namespace MiningLulc.Inference;
 /// its left subtree; the leaf the walk would reach is the lowest-numbered leaf no split rules out.
 /// A split's direction depends only on where <c>x</c> falls among the feature's thresholds, so
 /// each feature's values are cut into bins (one per count of thresholds below <c>x</c>, plus one
-/// for NaN). Trees go in groups of eight (one <see cref="Vector256{T}"/> of 32-bit masks); for each
-/// group and feature, the bins are those of the group's own thresholds only, and for each such
-/// bin and tree the AND of the ruled-out masks of the tree's splits on that feature is
-/// precomputed. A row is binned once against all thresholds (<see cref="Bin"/>); a small map per
-/// group turns that bin into the group's bin. Per row and group that is, for each feature the
-/// group uses, one map look-up, one load and one AND, then a trailing-zero count per tree. A
-/// group's map and masks are a few tens of KB, so they stay in L1/L2 while a block of rows runs.
+/// for NaN). Trees go in groups of <see cref="Lanes"/> (four <see cref="Vector256{T}"/> of 32-bit
+/// masks); for each group and feature, the bins are those of the group's own thresholds only,
+/// and for each such bin and tree the AND of the ruled-out masks of the tree's splits on that
+/// feature is precomputed. A row is binned once against all thresholds (<see cref="Bin"/>); a
+/// small map per group turns that bin into the group's bin. Per row and group that is, for each
+/// feature the group uses, one map look-up and four vector ANDs, then the lowest set bit per
+/// tree, found for eight trees at once as a float exponent. A group's map and masks are ~150 KB
+/// (24 features, 31-leaf trees), so they stay in L2 while a block of rows runs; the leaf values
+/// are then added tree by tree, row-inner, so the additions of different rows overlap.
 /// </para>
 /// Immutable and thread-safe; scratch is the caller's.
 /// </summary>
@@ -28,8 +30,8 @@ internal sealed class LeafMaskEvaluator
 {
     public const int MaxLeaves = 32;
 
-    /// <summary>Trees per group: two <see cref="Vector256{T}"/> of masks share each map look-up.</summary>
-    public const int Lanes = 16;
+    /// <summary>Trees per group: four <see cref="Vector256{T}"/> of masks share each map look-up.</summary>
+    public const int Lanes = 32;
     private const int VectorLanes = 8;
 
     private readonly int width;
@@ -202,6 +204,14 @@ internal sealed class LeafMaskEvaluator
         return lo + (Unsafe.Add(ref c0, lo) < x ? 1 : 0);
     }
 
+    /// <summary>Per lane, the index of the lowest set bit (the lane is not 0): the exponent of that bit as a float (bit 31 is -2^31; the mask drops the sign).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> LowestBit(Vector256<uint> m)
+    {
+        var bit = m & (Vector256<uint>.Zero - m);
+        return ((Vector256.ConvertToSingle(bit.AsInt32()).AsUInt32() >> 23) & Vector256.Create(0xFFu)) - Vector256.Create(127u);
+    }
+
     /// <summary>
     /// Adds, for each of <paramref name="count"/> binned rows, each tree's exit-leaf value to
     /// <c>sums[treeClass[tree] * stride + row]</c>, trees in order (so each class sum is ML.NET's).
@@ -215,7 +225,6 @@ internal sealed class LeafMaskEvaluator
         ref var leaf0 = ref MemoryMarshal.GetArrayDataReference(leafValues);
         ref var sum0 = ref MemoryMarshal.GetReference(sums);
         ref var index0 = ref MemoryMarshal.GetReference(leafIndex);
-        var exponentBias = Vector256.Create(127u);
         for (var g = 0; g < groupCount; g++)
         {
             ref var table = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(masks), maskBase[g]); // read only through the group's features
@@ -224,27 +233,29 @@ internal sealed class LeafMaskEvaluator
             var first = g * Lanes;
             var trees = Math.Min(Lanes, treeCount - first);
             var leafBase0 = Vector256.Create((uint)first * MaxLeaves) + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7) * MaxLeaves;
-            var leafBase1 = leafBase0 + Vector256.Create((uint)VectorLanes * MaxLeaves);
+            var step = Vector256.Create((uint)VectorLanes * MaxLeaves);
+            var leafBase1 = leafBase0 + step;
+            var leafBase2 = leafBase1 + step;
+            var leafBase3 = leafBase2 + step;
             for (var r = 0; r < count; r++)
             {
                 ref var rowBins = ref Unsafe.Add(ref bin0, r * width);
                 ref var index = ref Unsafe.Add(ref index0, r * Lanes);
                 if (vectorized)
                 {
-                    Vector256<uint> a0 = Vector256<uint>.AllBitsSet, a1 = Vector256<uint>.AllBitsSet;
+                    Vector256<uint> a0 = Vector256<uint>.AllBitsSet, a1 = a0, a2 = a0, a3 = a0;
                     foreach (var f in features)
                     {
-                        var at = (nuint)Unsafe.Add(ref map, Unsafe.Add(ref rowBins, f)) * Lanes;
-                        a0 &= Vector256.LoadUnsafe(ref table, at);
-                        a1 &= Vector256.LoadUnsafe(ref table, at + VectorLanes);
+                        ref var m = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref rowBins, f)) * Lanes);
+                        a0 &= Vector256.LoadUnsafe(ref m);
+                        a1 &= Vector256.LoadUnsafe(ref m, VectorLanes);
+                        a2 &= Vector256.LoadUnsafe(ref m, 2 * VectorLanes);
+                        a3 &= Vector256.LoadUnsafe(ref m, 3 * VectorLanes);
                     }
-                    // Lowest set bit -> its index: the exponent of the bit as a float (bit 31 is -2^31, sign dropped by the mask).
-                    a0 &= Vector256<uint>.Zero - a0;
-                    a1 &= Vector256<uint>.Zero - a1;
-                    var p0 = ((Vector256.ConvertToSingle(a0.AsInt32()).AsUInt32() >> 23) & Vector256.Create(0xFFu)) - exponentBias;
-                    var p1 = ((Vector256.ConvertToSingle(a1.AsInt32()).AsUInt32() >> 23) & Vector256.Create(0xFFu)) - exponentBias;
-                    (p0 + leafBase0).AsInt32().StoreUnsafe(ref index);
-                    (p1 + leafBase1).AsInt32().StoreUnsafe(ref index, VectorLanes);
+                    (LowestBit(a0) + leafBase0).AsInt32().StoreUnsafe(ref index);
+                    (LowestBit(a1) + leafBase1).AsInt32().StoreUnsafe(ref index, VectorLanes);
+                    (LowestBit(a2) + leafBase2).AsInt32().StoreUnsafe(ref index, 2 * VectorLanes);
+                    (LowestBit(a3) + leafBase3).AsInt32().StoreUnsafe(ref index, 3 * VectorLanes);
                 }
                 else
                 {
