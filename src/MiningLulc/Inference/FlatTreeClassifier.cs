@@ -73,8 +73,8 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     /// <summary>Rows evaluated together: their expanded features (~25 KB for 24 features) stay in L1.</summary>
     public const int BlockRows = 64;
 
-    /// <summary>Rows per block with leaf masks: each 8-tree group's tables are fetched once per block.</summary>
-    public const int MaskBlockRows = 512;
+    /// <summary>Rows per block with leaf masks: per-row masks of a tree group (16 KB) and the block's bins (12 KB) stay in L1.</summary>
+    public const int MaskBlockRows = 128;
 
     private readonly IReadOnlyList<FlatTree> trees;
     private readonly FlatNode[] nodes;
@@ -189,7 +189,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
 
         var block = masks is null ? BlockRows : MaskBlockRows;
         var expanded = masks is null ? new float[block * Stride] : [];
-        var bins = masks is null ? [] : new int[block * width];
+        var bins = masks is null ? [] : new int[width * block];
         var leafIndex = masks is null ? [] : new int[block * LeafMaskEvaluator.Lanes];
         var sums = new double[k * block];
         Span<float> rowScores = stackalloc float[k];
@@ -200,7 +200,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             Array.Clear(sums);
             if (masks is not null)
             {
-                masks.Bin(part, n, bins);
+                masks.Bin(part, n, bins, block);
                 masks.AddLeafValues(bins, n, treeClass, sums, block, leafIndex, vectorized: Engine == TreeEngine.Masks);
             }
             else

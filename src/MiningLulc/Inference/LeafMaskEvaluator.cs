@@ -171,17 +171,17 @@ internal sealed class LeafMaskEvaluator
         return Number(tree, tree.Right[node], position, ruledOut, middle);
     }
 
-    /// <summary>Per row, the global bin of each feature (NaN: the feature's last bin).</summary>
-    public void Bin(ReadOnlySpan<float> rows, int count, Span<int> bins)
+    /// <summary>The global bin of each feature of <paramref name="count"/> rows, feature-major: <c>bins[f * stride + row]</c> (NaN: the feature's last bin).</summary>
+    public void Bin(ReadOnlySpan<float> rows, int count, Span<int> bins, int stride)
     {
+        if (count > stride || bins.Length < width * stride) throw new ArgumentException("bin buffer too small");
         for (var i = 0; i < count; i++)
         {
             var row = rows.Slice(i * width, width);
-            var dst = bins.Slice(i * width, width);
             for (var f = 0; f < width; f++)
             {
                 var x = row[f];
-                dst[f] = binBase[f] + (float.IsNaN(x) ? cuts[f].Length + 1 : CountBelow(cuts[f], x));
+                bins[f * stride + i] = binBase[f] + (float.IsNaN(x) ? cuts[f].Length + 1 : CountBelow(cuts[f], x));
             }
         }
     }
@@ -204,6 +204,10 @@ internal sealed class LeafMaskEvaluator
         return lo + (Unsafe.Add(ref c0, lo) < x ? 1 : 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void And3(ref uint a, ref uint m1, ref uint m2, nuint at) =>
+        (Vector256.LoadUnsafe(ref a, at) & Vector256.LoadUnsafe(ref m1, at) & Vector256.LoadUnsafe(ref m2, at)).StoreUnsafe(ref a, at);
+
     /// <summary>Per lane, the index of the lowest set bit (the lane is not 0): the exponent of that bit as a float (bit 31 is -2^31; the mask drops the sign).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> LowestBit(Vector256<uint> m)
@@ -213,67 +217,96 @@ internal sealed class LeafMaskEvaluator
     }
 
     /// <summary>
-    /// Adds, for each of <paramref name="count"/> binned rows, each tree's exit-leaf value to
-    /// <c>sums[treeClass[tree] * stride + row]</c>, trees in order (so each class sum is ML.NET's).
-    /// Per group: first the exit leaf of its trees for every row (<paramref name="leafIndex"/>,
-    /// <see cref="Lanes"/> per row), then the sums tree by tree, row-inner (independent adds).
+    /// Adds, for each of <paramref name="count"/> binned rows (<see cref="Bin"/>, same
+    /// <paramref name="stride"/>), each tree's exit-leaf value to <c>sums[treeClass[tree] * stride + row]</c>,
+    /// trees in order (so each class sum is ML.NET's). Per group: first the exit leaf of its trees
+    /// for every row (<paramref name="leafIndex"/>, <see cref="Lanes"/> per row), then the sums tree
+    /// by tree, row-inner (independent adds).
     /// </summary>
     public void AddLeafValues(ReadOnlySpan<int> bins, int count, int[] treeClass, Span<double> sums, int stride, Span<int> leafIndex, bool vectorized)
     {
         if (leafIndex.Length < count * Lanes) throw new ArgumentException("leaf index scratch too small");
-        ref var bin0 = ref MemoryMarshal.GetReference(bins);
-        ref var leaf0 = ref MemoryMarshal.GetArrayDataReference(leafValues);
-        ref var sum0 = ref MemoryMarshal.GetReference(sums);
-        ref var index0 = ref MemoryMarshal.GetReference(leafIndex);
         for (var g = 0; g < groupCount; g++)
         {
-            ref var table = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(masks), maskBase[g]); // read only through the group's features
-            ref var map = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(localBin), g * binCount);
-            var features = groupFeatures[g];
-            var first = g * Lanes;
-            var trees = Math.Min(Lanes, treeCount - first);
-            var leafBase0 = Vector256.Create((uint)first * MaxLeaves) + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7) * MaxLeaves;
-            var step = Vector256.Create((uint)VectorLanes * MaxLeaves);
-            var leafBase1 = leafBase0 + step;
-            var leafBase2 = leafBase1 + step;
-            var leafBase3 = leafBase2 + step;
+            FindLeaves(g, bins, count, stride, leafIndex, vectorized);
+            AddGroup(g, count, treeClass, sums, stride, leafIndex);
+        }
+    }
+
+    /// <summary>Number of tree groups.</summary>
+    public int GroupCount => groupCount;
+
+    /// <summary>
+    /// For group <paramref name="g"/>: per row, the index into the leaf values of each tree's exit
+    /// leaf (<see cref="Lanes"/> per row). Feature-outer, row-inner: while the rows run through one
+    /// feature, only that feature's few KB of masks are read.
+    /// </summary>
+    internal void FindLeaves(int g, ReadOnlySpan<int> bins, int count, int stride, Span<int> leafIndex, bool vectorized)
+    {
+        var acc = MemoryMarshal.Cast<int, uint>(leafIndex[..(count * Lanes)]);
+        acc.Fill(uint.MaxValue);
+        ref var acc0 = ref MemoryMarshal.GetReference(acc);
+        ref var bin0 = ref MemoryMarshal.GetReference(bins);
+        ref var table = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(masks), maskBase[g]); // read only through the group's features
+        ref var map = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(localBin), g * binCount);
+        // Two features per pass over the rows: half the loads and stores of the per-row masks.
+        var features = groupFeatures[g];
+        for (var i = 0; i < features.Length; i += 2)
+        {
+            ref var bins1 = ref Unsafe.Add(ref bin0, features[i] * stride);
+            ref var bins2 = ref Unsafe.Add(ref bin0, (i + 1 < features.Length ? features[i + 1] : features[i]) * stride);
             for (var r = 0; r < count; r++)
             {
-                ref var rowBins = ref Unsafe.Add(ref bin0, r * width);
-                ref var index = ref Unsafe.Add(ref index0, r * Lanes);
+                ref var m1 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins1, r)) * Lanes);
+                ref var m2 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins2, r)) * Lanes);
+                ref var a = ref Unsafe.Add(ref acc0, r * Lanes);
                 if (vectorized)
                 {
-                    Vector256<uint> a0 = Vector256<uint>.AllBitsSet, a1 = a0, a2 = a0, a3 = a0;
-                    foreach (var f in features)
-                    {
-                        ref var m = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref rowBins, f)) * Lanes);
-                        a0 &= Vector256.LoadUnsafe(ref m);
-                        a1 &= Vector256.LoadUnsafe(ref m, VectorLanes);
-                        a2 &= Vector256.LoadUnsafe(ref m, 2 * VectorLanes);
-                        a3 &= Vector256.LoadUnsafe(ref m, 3 * VectorLanes);
-                    }
-                    (LowestBit(a0) + leafBase0).AsInt32().StoreUnsafe(ref index);
-                    (LowestBit(a1) + leafBase1).AsInt32().StoreUnsafe(ref index, VectorLanes);
-                    (LowestBit(a2) + leafBase2).AsInt32().StoreUnsafe(ref index, 2 * VectorLanes);
-                    (LowestBit(a3) + leafBase3).AsInt32().StoreUnsafe(ref index, 3 * VectorLanes);
+                    And3(ref a, ref m1, ref m2, 0);
+                    And3(ref a, ref m1, ref m2, VectorLanes);
+                    And3(ref a, ref m1, ref m2, 2 * VectorLanes);
+                    And3(ref a, ref m1, ref m2, 3 * VectorLanes);
                 }
                 else
                 {
-                    for (var lane = 0; lane < Lanes; lane++)
-                    {
-                        var m = uint.MaxValue;
-                        foreach (var f in features) m &= Unsafe.Add(ref table, Unsafe.Add(ref map, Unsafe.Add(ref rowBins, f)) * Lanes + lane);
-                        Unsafe.Add(ref index, lane) = (first + lane) * MaxLeaves + BitOperations.TrailingZeroCount(m);
-                    }
+                    for (var lane = 0; lane < Lanes; lane++) Unsafe.Add(ref a, lane) &= Unsafe.Add(ref m1, lane) & Unsafe.Add(ref m2, lane);
                 }
             }
-            for (var lane = 0; lane < trees; lane++)
+        }
+        var first = g * Lanes;
+        var leafBase0 = Vector256.Create((uint)first * MaxLeaves) + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7) * MaxLeaves;
+        var step = Vector256.Create((uint)VectorLanes * MaxLeaves);
+        for (var r = 0; r < count; r++)
+        {
+            ref var a = ref Unsafe.Add(ref acc0, r * Lanes);
+            if (vectorized)
             {
-                ref var sum = ref Unsafe.Add(ref sum0, treeClass[first + lane] * stride);
-                ref var index = ref Unsafe.Add(ref index0, lane);
-                for (var r = 0; r < count; r++)
-                    Unsafe.Add(ref sum, r) += Unsafe.Add(ref leaf0, Unsafe.Add(ref index, r * Lanes));
+                var leafBase = leafBase0;
+                for (var v = 0; v < Lanes; v += VectorLanes, leafBase += step)
+                    (LowestBit(Vector256.LoadUnsafe(ref a, (nuint)v)) + leafBase).StoreUnsafe(ref a, (nuint)v);
             }
+            else
+            {
+                for (var lane = 0; lane < Lanes; lane++)
+                    Unsafe.Add(ref a, lane) = (uint)((first + lane) * MaxLeaves + BitOperations.TrailingZeroCount(Unsafe.Add(ref a, lane)));
+            }
+        }
+    }
+
+    /// <summary>For group <paramref name="g"/>: adds each tree's leaf value (<paramref name="leafIndex"/> from <see cref="FindLeaves"/>) to its class sum, tree by tree, row-inner.</summary>
+    internal void AddGroup(int g, int count, int[] treeClass, Span<double> sums, int stride, ReadOnlySpan<int> leafIndex)
+    {
+        ref var leaf0 = ref MemoryMarshal.GetArrayDataReference(leafValues);
+        ref var sum0 = ref MemoryMarshal.GetReference(sums);
+        ref var index0 = ref MemoryMarshal.GetReference(leafIndex);
+        var first = g * Lanes;
+        var trees = Math.Min(Lanes, treeCount - first);
+        for (var lane = 0; lane < trees; lane++)
+        {
+            ref var sum = ref Unsafe.Add(ref sum0, treeClass[first + lane] * stride);
+            ref var index = ref Unsafe.Add(ref index0, lane);
+            for (var r = 0; r < count; r++)
+                Unsafe.Add(ref sum, r) += Unsafe.Add(ref leaf0, Unsafe.Add(ref index, r * Lanes));
         }
     }
 }
