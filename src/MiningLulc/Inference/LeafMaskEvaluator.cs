@@ -204,6 +204,33 @@ internal sealed class LeafMaskEvaluator
         return lo + (Unsafe.Add(ref c0, lo) < x ? 1 : 0);
     }
 
+    /// <summary>Per row: its masks &amp;= the masks of its bins of two features.</summary>
+    private static void AndRows(ref uint acc0, ref uint table, ref ushort map, ref int bins1, ref int bins2, int count)
+    {
+        for (var r = 0; r < count; r++)
+        {
+            ref var m1 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins1, r)) * Lanes);
+            ref var m2 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins2, r)) * Lanes);
+            ref var a = ref Unsafe.Add(ref acc0, r * Lanes);
+            And3(ref a, ref m1, ref m2, 0);
+            And3(ref a, ref m1, ref m2, VectorLanes);
+            And3(ref a, ref m1, ref m2, 2 * VectorLanes);
+            And3(ref a, ref m1, ref m2, 3 * VectorLanes);
+        }
+    }
+
+    /// <summary><see cref="AndRows"/> lane by lane.</summary>
+    private static void AndRowsScalar(ref uint acc0, ref uint table, ref ushort map, ref int bins1, ref int bins2, int count)
+    {
+        for (var r = 0; r < count; r++)
+        {
+            ref var m1 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins1, r)) * Lanes);
+            ref var m2 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins2, r)) * Lanes);
+            ref var a = ref Unsafe.Add(ref acc0, r * Lanes);
+            for (var lane = 0; lane < Lanes; lane++) Unsafe.Add(ref a, lane) &= Unsafe.Add(ref m1, lane) & Unsafe.Add(ref m2, lane);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void And3(ref uint a, ref uint m1, ref uint m2, nuint at) =>
         (Vector256.LoadUnsafe(ref a, at) & Vector256.LoadUnsafe(ref m1, at) & Vector256.LoadUnsafe(ref m2, at)).StoreUnsafe(ref a, at);
@@ -255,23 +282,8 @@ internal sealed class LeafMaskEvaluator
         {
             ref var bins1 = ref Unsafe.Add(ref bin0, features[i] * stride);
             ref var bins2 = ref Unsafe.Add(ref bin0, (i + 1 < features.Length ? features[i + 1] : features[i]) * stride);
-            for (var r = 0; r < count; r++)
-            {
-                ref var m1 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins1, r)) * Lanes);
-                ref var m2 = ref Unsafe.Add(ref table, (nuint)Unsafe.Add(ref map, Unsafe.Add(ref bins2, r)) * Lanes);
-                ref var a = ref Unsafe.Add(ref acc0, r * Lanes);
-                if (vectorized)
-                {
-                    And3(ref a, ref m1, ref m2, 0);
-                    And3(ref a, ref m1, ref m2, VectorLanes);
-                    And3(ref a, ref m1, ref m2, 2 * VectorLanes);
-                    And3(ref a, ref m1, ref m2, 3 * VectorLanes);
-                }
-                else
-                {
-                    for (var lane = 0; lane < Lanes; lane++) Unsafe.Add(ref a, lane) &= Unsafe.Add(ref m1, lane) & Unsafe.Add(ref m2, lane);
-                }
-            }
+            if (vectorized) AndRows(ref acc0, ref table, ref map, ref bins1, ref bins2, count);
+            else AndRowsScalar(ref acc0, ref table, ref map, ref bins1, ref bins2, count);
         }
         var first = g * Lanes;
         var leafBase0 = Vector256.Create((uint)first * MaxLeaves) + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7) * MaxLeaves;
