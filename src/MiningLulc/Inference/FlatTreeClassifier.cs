@@ -192,7 +192,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var bins = masks is null ? [] : new int[width * block];
         var leafIndex = masks is null ? [] : new int[block * LeafMaskEvaluator.Lanes];
         var sums = new double[k * block];
-        Span<float> rowScores = stackalloc float[k];
+        Span<float> rowScores = k <= 256 ? stackalloc float[k] : new float[k];
         for (var start = 0; start < count; start += block)
         {
             var n = Math.Min(block, count - start);
@@ -332,7 +332,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     /// <summary>ML.NET's <c>OneVersusAllModelParameters.ImplSoftmax.NormalizeSoftmax</c>.</summary>
     private static void Softmax(Span<float> s)
     {
-        Span<double> e = stackalloc double[s.Length];
+        Span<double> e = s.Length <= 256 ? stackalloc double[s.Length] : new double[s.Length];
         var sum = 0.0;
         for (var c = 0; c < s.Length; c++)
         {
