@@ -3,20 +3,25 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MiningLulc.Features;
+using MiningLulc.Inference;
 
 namespace MiningLulc.Training;
 
 /// <summary>
 /// A trained pixel classifier: an ML.NET pipeline (label mapping, trainer, key-to-class mapping)
 /// and its <see cref="ModelCard"/>. Saved as one zip (ML.NET's entries plus card.json). Prediction
-/// runs in batches through the whole matrix, never row by row. Predict is thread-safe: ML.NET
-/// transformers may be shared; each call builds its own data view.
+/// runs in batches through the whole matrix, never row by row: on the trees read into flat arrays
+/// (<see cref="FlatTreeClassifier"/>) when the model is a supported tree ensemble and they agree
+/// with ML.NET on a probe set built from the model's own thresholds, else through ML.NET itself
+/// (<see cref="MlNetPixelClassifier"/>, the reference). Either way the classes are ML.NET's.
+/// Predict is thread-safe.
 /// </summary>
 public sealed class ClassifierModel
 {
     internal const string CardEntry = "card.json";
     private readonly MLContext ml;
     private readonly ITransformer transformer;
+    private readonly IPixelClassifier classifier;
 
     internal ClassifierModel(MLContext ml, ITransformer transformer, ModelCard card)
     {
@@ -24,32 +29,61 @@ public sealed class ClassifierModel
         this.transformer = transformer;
         Card = card;
         FeatureSet = new FeatureSet(card.FeatureSet, card.Features);
+        var width = FeatureSet.Names.Count;
+        Reference = new MlNetPixelClassifier(ml, transformer, width);
+        var flat = TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason);
+        if (flat is not null && !InferenceSelfCheck.Agrees(flat, Reference, out reason)) flat = null;
+        classifier = flat ?? (IPixelClassifier)Reference;
+        InferencePath = flat is not null ? $"flat trees ({flat.Engine}; {flat.TreeCount} trees, {flat.NodeCount} splits)" : $"ML.NET ({reason})";
     }
 
     /// <summary>The same model with another card (e.g. once hold-out figures are known).</summary>
-    internal ClassifierModel(ClassifierModel model, ModelCard card) : this(model.ml, model.transformer, card) { }
+    internal ClassifierModel(ClassifierModel model, ModelCard card)
+    {
+        ml = model.ml;
+        transformer = model.transformer;
+        Card = card;
+        FeatureSet = new FeatureSet(card.FeatureSet, card.Features);
+        if (FeatureSet.Names.Count != model.FeatureSet.Names.Count) throw new ArgumentException("the card describes another feature count", nameof(card));
+        Reference = model.Reference;
+        classifier = model.classifier;
+        InferencePath = model.InferencePath;
+    }
 
     public ModelCard Card { get; }
     public FeatureSet FeatureSet { get; }
 
+    /// <summary>ML.NET's own scoring of this model: the reference the fast path is tested against.</summary>
+    internal MlNetPixelClassifier Reference { get; }
+
+    /// <summary>Which implementation <see cref="Predict"/> uses, and why ML.NET when it is.</summary>
+    internal string InferencePath { get; }
+
+    internal bool UsesFlatTrees => classifier is FlatTreeClassifier;
+
+    /// <summary>The flat trees when <see cref="Predict(float[], int, Span{byte})"/> uses them.</summary>
+    internal FlatTreeClassifier? FlatTrees => classifier as FlatTreeClassifier;
+
     /// <summary>Classes (codes 1..7) for <paramref name="count"/> rows of a row-major matrix. NaN features are missing values.</summary>
-    public void Predict(float[] rows, int count, Span<byte> classes)
+    public void Predict(float[] rows, int count, Span<byte> classes) => Predict(rows, count, classes, []);
+
+    /// <summary>
+    /// As <see cref="Predict(float[], int, Span{byte})"/>, and, when <paramref name="scores"/> is not
+    /// empty, ML.NET's score vector per row: one probability per trained class (in class-code order,
+    /// over the classes present in training, <see cref="ScoreCount"/> of them).
+    /// </summary>
+    internal void Predict(float[] rows, int count, Span<byte> classes, Span<float> scores)
     {
         if (count == 0) return;
         var width = FeatureSet.Names.Count;
-        if (rows.Length < count * width) throw new ArgumentException("matrix smaller than count x features");
-        var view = MatrixDataView.Create(ml, rows, count, width);
-        var scored = transformer.Transform(view);
-        using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name == "PredictedClass"));
-        var getter = cursor.GetGetter<uint>(scored.Schema["PredictedClass"]);
-        var i = 0;
-        uint value = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            classes[i++] = (byte)value;
-        }
+        if (count < 0 || rows.Length < (long)count * width) throw new ArgumentException("matrix smaller than count x features");
+        if (classes.Length < count) throw new ArgumentException("class buffer smaller than count");
+        if (!scores.IsEmpty && scores.Length < (long)count * ScoreCount) throw new ArgumentException("score buffer smaller than count x classes");
+        classifier.Predict(rows, count, width, classes, scores);
     }
+
+    /// <summary>Scores per row: the number of classes present in training.</summary>
+    internal int ScoreCount => classifier.ScoreCount;
 
     public void Save(string path)
     {
