@@ -69,6 +69,7 @@ internal sealed class CompositeRenderer
             Span<float> spectrum = stackalloc float[10];
             Span<int> votes = stackalloc int[LulcClasses.Count + 1];
             Span<float> texCache = stackalloc float[LulcClasses.Count + 1];
+            Span<float> soilTint = stackalloc float[10];
             for (var c = 0; c < width; c++)
             {
                 var i = r * width + c;
@@ -78,20 +79,21 @@ internal sealed class CompositeRenderer
                 var (x0, y0) = grid.ToWorld(c, r);
                 var wet = (float)moisture.At(x0 + 5, y0 - 5);
                 texCache.Fill(float.NaN);
+                world.Terrain.SoilTint(x0 + 5, y0 - 5, soilTint);
                 for (var sy = 0; sy < Sub; sy++)
                 {
                     for (var sx = 0; sx < Sub; sx++)
                     {
                         var x = x0 + (sx + 0.5) * SubPixel;
                         var y = y0 - (sy + 0.5) * SubPixel;
-                        var (g, layout) = world.Sample(x, y);
+                        var (g, style) = world.Sample(x, y);
                         votes[(int)g.Class]++;
                         var grain = SynthRandom.Unit(c * Sub + sx, r * Sub + sy, seed + 41) * 2 - 1;
                         // Texture varies per class (the same field, shifted by class) at 10 m; grain per sub-pixel.
                         var k = (int)g.Class;
                         if (float.IsNaN(texCache[k])) texCache[k] = (float)texture.At(x0 + 5 + 977 * k, y0 - 5);
                         var tex = (float)(1 + preset.Texture * (0.75 * texCache[k] + 0.25 * grain));
-                        layout.Style.Paint(g, tex, wet, look.Greenness, spectrum);
+                        style.Paint(g, soilTint, tex, wet, look.Greenness, spectrum);
                         for (var b = 0; b < 10; b++) acc[b] += spectrum[b];
                     }
                 }

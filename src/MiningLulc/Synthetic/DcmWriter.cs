@@ -12,7 +12,8 @@ namespace MiningLulc.Synthetic;
 /// Each pixel averages the true elevation change over its ~30 m footprint (3 x 3 samples), then
 /// gets metre-level white and correlated noise, extra noise over water, and voids (radar shadow
 /// and masked water from the world, scattered small voids, and a few patches with no acquisition,
-/// where TIME is empty too). Only the region's window of each tile is filled; the rest is nodata.
+/// where TIME is empty too). Only the region's window of each tile is filled; the rest is nodata
+/// (sparse GeoTIFF blocks, which GDAL reads as nodata).
 /// </summary>
 internal static class DcmWriter
 {
@@ -88,32 +89,23 @@ internal static class DcmWriter
                 });
             }
 
+            // Sparse tiles: blocks outside the region's window are never written and read as nodata, so a
+            // mostly empty 1° tile costs neither time nor space (GDAL's SPARSE_OK GeoTIFFs).
             var profile = new RasterProfile
             {
                 Width = cols, Height = rows, DataType = RasterDataType.Float32, Transform = transform, CrsWkt = wkt,
-                CreationOptions = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BLOCKXSIZE=512", "BLOCKYSIZE=512"],
+                CreationOptions = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "SPARSE_OK=TRUE"],
             };
             var dcmPath = Path.Combine(dir, name + "_DCM.tif");
             var timePath = Path.Combine(dir, name + "_TIME.tif");
             using (var dcm = RasterDataset.Create(dcmPath + ".tmp", profile with { NoData = NoData, BandDescriptions = ["elevation change (m)"] }))
             using (var tim = RasterDataset.Create(timePath + ".tmp", profile with { NoData = 0, BandDescriptions = ["acquisition time (decimal year)"] }))
             {
-                // The whole tile, 512 rows at a time (bounded memory): nodata outside the region's window.
-                var strip = new float[cols * 512];
-                var stripTime = new float[cols * 512];
-                for (var s0 = 0; s0 < rows; s0 += 512)
+                if (w > 0 && h > 0)
                 {
-                    var sh = Math.Min(512, rows - s0);
-                    strip.AsSpan().Fill(NoData);
-                    stripTime.AsSpan().Clear();
-                    for (var r = Math.Max(s0, r0); r < Math.Min(s0 + sh, r1); r++)
-                    {
-                        dh.AsSpan((r - r0) * w, w).CopyTo(strip.AsSpan((r - s0) * cols + c0, w));
-                        time.AsSpan((r - r0) * w, w).CopyTo(stripTime.AsSpan((r - s0) * cols + c0, w));
-                    }
-                    var window = new Window(0, s0, cols, sh);
-                    dcm.Write(1, window, strip.AsSpan(0, cols * sh));
-                    tim.Write(1, window, stripTime.AsSpan(0, cols * sh));
+                    var window = new Window(c0, r0, w, h);
+                    dcm.Write(1, window, dh.AsSpan());
+                    tim.Write(1, window, time.AsSpan());
                 }
             }
             File.Move(dcmPath + ".tmp", dcmPath, overwrite: true);

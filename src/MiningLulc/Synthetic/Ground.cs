@@ -13,7 +13,7 @@ internal enum Surface : byte
     Dump,
     /// <summary>Dry or damp tailings: wetness <c>Q</c>.</summary>
     TailingsBeach,
-    /// <summary>Cleared, trafficked ground: share <c>P</c> of pit rock in it, plant fraction <c>Q</c>.</summary>
+    /// <summary>Cleared ground: share <c>P</c> of pit rock in it, share <c>R</c> of scraped natural soil (the rest trafficked), plant fraction <c>Q</c>.</summary>
     Disturbed,
     /// <summary>Water of kind <c>Kind</c> (0 clear, 1 turbid, 2 algal, 3 tailings): turbidity <c>P</c>, visible bottom <c>Q</c>.</summary>
     Water,
@@ -33,9 +33,11 @@ internal struct Ground
     public float Q;
     /// <summary>Multiplier of the reflectance: sun and shade on slopes, rock strata.</summary>
     public float Light;
+    public float R;
 
-    public Ground(LulcClass cls, Surface surface, float dh, float p = 0, float q = 0, byte kind = 0, float light = 1)
+    public Ground(LulcClass cls, Surface surface, float dh, float p = 0, float q = 0, byte kind = 0, float light = 1, float r = 0)
     {
+        R = r;
         Light = light;
         Class = cls;
         Surface = surface;

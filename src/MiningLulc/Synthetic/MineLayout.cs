@@ -82,9 +82,10 @@ internal sealed class MineLayout
     private readonly Road? corridor;
     private readonly double corridorHalfWidth;
     private readonly double plantX, plantY, plantRadius;
-    private readonly double disturbedBuffer, disturbedThreshold, vegetationThreshold, clearedThreshold, canopyLossM, sunX, sunY, lookX, lookY;
+    private readonly double disturbedBuffer, disturbedThreshold, clearedThreshold, canopyLossM, sunX, sunY, lookX, lookY;
     private readonly bool cleared;
-    private readonly ValueNoise edgeNoise, vegetationNoise, detailNoise, clearedNoise, cutFillNoise, disturbedNoise;
+    private readonly Terrain terrain;
+    private readonly ValueNoise edgeNoise, detailNoise, clearedNoise, cutFillNoise, disturbedNoise;
 
     /// <param name="id">Site id.</param>
     /// <param name="cx">Centre of the main part (UTM metres).</param>
@@ -93,19 +94,19 @@ internal sealed class MineLayout
     /// <param name="annex">Centre and equivalent radius of a detached part, if any.</param>
     /// <param name="southern">Whether the region lies south of the equator (sets the sun's azimuth).</param>
     public MineLayout(long id, double cx, double cy, double radius, (double X, double Y, double R)? annex, bool southern,
-        SynthPreset preset, Random rng, int seed, bool landscape = false)
+        SynthPreset preset, Terrain terrain, Random rng, int seed)
     {
+        this.terrain = terrain;
         Id = id;
         CentreX = cx;
         CentreY = cy;
         Radius = radius;
         edgeNoise = new ValueNoise(seed + 11, 70, 2);
-        vegetationNoise = new ValueNoise(seed + 13, 170);
         detailNoise = new ValueNoise(seed + 17, 45, 2);
         clearedNoise = new ValueNoise(seed + 19, 260, 2);
         disturbedNoise = new ValueNoise(seed + 29, 140, 2);
         cutFillNoise = new ValueNoise(seed + 23, 90, 2);
-        Style = new SiteStyle(preset, rng);
+        Style = new SiteStyle(preset, rng, terrain, cx, cy);
         WaterMasked = SynthRandom.Chance(rng, preset.WaterMaskedShare);
         // Morning overpass: the sun stands to the north-east (south) or south-east (north); TanDEM-X looks sideways (east here).
         var sunAzimuth = (southern ? 45.0 : 135.0) * Math.PI / 180;
@@ -118,12 +119,7 @@ internal sealed class MineLayout
         Kind = SynthRandom.Chance(rng, preset.ArtisanalShare) ? MineKind.Artisanal
             : radius < 420 && SynthRandom.Chance(rng, 0.5) ? MineKind.Quarry : MineKind.Industrial;
         var a0 = rng.NextDouble() * 2 * Math.PI;
-        if (landscape)
-        {
-            (plantX, plantY, plantRadius, disturbedBuffer) = (double.PositiveInfinity, 0, 0, 0);
-            annex = null;
-        }
-        else switch (Kind)
+        switch (Kind)
         {
             case MineKind.Artisanal:
                 {
@@ -274,22 +270,13 @@ internal sealed class MineLayout
             else clearings.Add(new Ellipse(ax, ay, ar * 0.7, ar * 0.5, rng.NextDouble() * Math.PI));
         }
 
-        // Plant cover of the site's natural ground, and forest cleared after the DCM baseline.
+        // Forest cleared after the DCM baseline.
         // Beyond the buffer around the workings, a share of the remaining ground is disturbed too (tracks, yards, old workings).
-        disturbedThreshold = landscape ? double.PositiveInfinity
-            : Quantile(disturbedNoise, cx, cy, radius, 1 - SynthRandom.Uniform(rng, 0.15, 0.5), rng);
-        var share = Math.Clamp(preset.Vegetation * SynthRandom.Uniform(rng, 0.3, 1.7), 0.0, 0.9);
-        vegetationThreshold = Quantile(vegetationNoise, cx, cy, radius, 1 - share, rng);
-        cleared = !landscape && SynthRandom.Chance(rng, preset.ClearedForestShare);
+        disturbedThreshold = Quantile(disturbedNoise, cx, cy, radius, 1 - SynthRandom.Uniform(rng, 0.15, 0.5), rng);
+        cleared = SynthRandom.Chance(rng, preset.ClearedForestShare);
         canopyLossM = SynthRandom.Uniform(rng, 12, 30);
         clearedThreshold = Quantile(clearedNoise, cx, cy, radius, 1 - SynthRandom.Uniform(rng, 0.5, 0.95), rng);
-        SoilVegetation = (float)Math.Clamp(preset.SoilVegetation * SynthRandom.Uniform(rng, 0.5, 1.5), 0, 0.35);
-        ForestShare = (float)Math.Clamp(preset.ForestShare + 0.2 * SynthRandom.Gaussian(rng), 0, 1);
     }
-
-    /// <summary>The natural land around the sites (no mine): bare soil and vegetation only.</summary>
-    public static MineLayout Landscape(double cx, double cy, double extent, bool southern, SynthPreset preset, Random rng, int seed) =>
-        new(0, cx, cy, extent / 2, null, southern, preset, rng, seed, landscape: true);
 
     public long Id { get; }
     public double CentreX { get; }
@@ -299,8 +286,6 @@ internal sealed class MineLayout
     public SiteStyle Style { get; }
     /// <summary>Whether the DCM masks this site's water (void), as TanDEM-X products often do.</summary>
     public bool WaterMasked { get; }
-    private float SoilVegetation { get; }
-    private float ForestShare { get; }
 
     /// <summary>Class, true elevation change and look at a point of this site (call only for points the site owns).</summary>
     public Ground Sample(double x, double y)
@@ -367,7 +352,7 @@ internal sealed class MineLayout
             if (DistanceToPolyline(x, y, r) >= r.HalfWidth) continue;
             return r.Paved
                 ? new Ground(LulcClass.Facility, Surface.BuiltUp, 0.3f, (float)(0.95 + 0.1 * detailNoise.At(x, y)), 0, 0)
-                : new Ground(LulcClass.GeneralDisturbedLand, Surface.Disturbed, (float)(0.8 * cutFillNoise.At(x, y)), 0.75f, 0, 0, 1.08f);
+                : new Ground(LulcClass.GeneralDisturbedLand, Surface.Disturbed, (float)(0.8 * cutFillNoise.At(x, y)), 0.75f, 0, 0, 1.08f, 0.1f);
         }
 
         // Disturbed ground: around the workings (noisy edge), in clearings, along an artisanal valley.
@@ -382,10 +367,12 @@ internal sealed class MineLayout
         if (disturbed)
         {
             var rockShare = (float)Math.Clamp(0.55 - 0.4 * Math.Max(near, 0) / disturbedBuffer + 0.3 * detail, 0.05, 0.95);
-            var plants = (float)Math.Clamp(0.08 * (1 + detail) * (Kind == MineKind.Artisanal ? 1.5 : 1), 0, 0.25);
-            return new Ground(LulcClass.GeneralDisturbedLand, Surface.Disturbed, (float)(1.2 * cutFillNoise.At(x, y)), rockShare, plants);
+            var plants = (float)Math.Clamp(0.1 * (1 + detail) * (Kind == MineKind.Artisanal ? 1.5 : 1), 0, 0.3);
+            // Cleared land is often just scraped natural soil, most so far from the workings: spectrally bare soil.
+            var scraped = (float)Math.Clamp(0.45 + 0.5 * cutFillNoise.At(y, x) + 0.3 * Math.Max(near, 0) / disturbedBuffer, 0, 0.9);
+            return new Ground(LulcClass.GeneralDisturbedLand, Surface.Disturbed, (float)(1.2 * cutFillNoise.At(x, y)), rockShare * (1 - scraped), plants, 0, 1, scraped);
         }
-        return Natural(x, y, detail);
+        return terrain.Natural(x, y);
     }
 
     private Ground SamplePit(Pit p, double x, double y, double n)
@@ -434,23 +421,6 @@ internal sealed class MineLayout
         // Radar shadow: steep deep walls facing away from the sensor come out as voids.
         var voidHere = onFace && p.Depth > 30 && -(rx * lookX + ry * lookY) > 0.45 && detailNoise.At(y, x) > 0.05;
         return new Ground(LulcClass.OpenPit, Surface.PitRock, voidHere ? float.NaN : dh, 0, wet, 0, (float)(light * strata));
-    }
-
-    private Ground Natural(double x, double y, double detail)
-    {
-        var v = vegetationNoise.At(x, y);
-        if (v > vegetationThreshold)
-        {
-            var cover = (float)Math.Clamp(0.5 + 0.5 * (v - vegetationThreshold) / 0.15, 0.5, 1);
-            var trees = (float)Math.Clamp(ForestShare + 0.6 * detail, 0, 1);
-            var dh = Style.VegetationBiasM + (float)(1.2 * cutFillNoise.At(y, x)) * (0.5f + trees);
-            return new Ground(LulcClass.Vegetation, Surface.Vegetation, dh, cover, trees);
-        }
-        // Bare soil greens towards the vegetation's edge; rock crops out here and there.
-        var edge = (float)Math.Clamp((v - (vegetationThreshold - 0.2)) / 0.2, 0, 1);
-        var plants = (float)Math.Clamp(SoilVegetation * (1 + 0.8 * detail) + 0.25 * edge, 0, 0.42);
-        var outcrop = (float)Math.Clamp((edgeNoise.At(y * 0.7, x * 0.7) - 0.3) * 1.5, 0, 0.7);
-        return new Ground(LulcClass.BareSoil, Surface.Natural, (float)(0.5 * cutFillNoise.At(x, y)), plants, outcrop);
     }
 
     private float SlopeLight(double dx, double dy, double strength, bool onSlope)

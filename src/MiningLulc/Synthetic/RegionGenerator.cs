@@ -73,13 +73,14 @@ public static class RegionGenerator
 
         // Sites and their mines; the land around them.
         var plan = SitePlanner.Plan(options.Sites, preset, rng, cx0, cy0);
-        var mines = plan.Select(p => new MineLayout(p.Id, p.CentreX, p.CentreY, p.Radius, p.Annex, southern, preset,
-            new Random(Mix(seed, (int)p.Id, 1)), Mix(seed, (int)p.Id, 2))).ToList();
         var utmEnv = new Envelope();
         foreach (var p in plan) utmEnv.ExpandToInclude(p.Outline.EnvelopeInternal);
         var extent = Math.Max(utmEnv.Width, utmEnv.Height);
-        var landscape = MineLayout.Landscape(utmEnv.Centre.X, utmEnv.Centre.Y, extent, southern, preset, new Random(Mix(seed, 0, 3)), Mix(seed, 0, 4));
-        var world = new SyntheticWorld(mines, plan.Select(p => p.Outline).ToList(), landscape);
+        var terrain = new Terrain(preset, new Random(Mix(seed, 0, 3)), Mix(seed, 0, 4), utmEnv.Centre.X, utmEnv.Centre.Y, extent);
+        var mines = plan.Select(p => new MineLayout(p.Id, p.CentreX, p.CentreY, p.Radius, p.Annex, southern, preset, terrain,
+            new Random(Mix(seed, (int)p.Id, 1)), Mix(seed, (int)p.Id, 2))).ToList();
+        var landscapeStyle = new SiteStyle(preset, new Random(Mix(seed, 0, 7)), terrain, utmEnv.Centre.X, utmEnv.Centre.Y);
+        var world = new SyntheticWorld(mines, plan.Select(p => p.Outline).ToList(), terrain, landscapeStyle);
         var swaths = new AcquisitionSwaths(yearMin, yearMax, new Random(Mix(seed, 0, 5)), Mix(seed, 0, 6), utmEnv.Centre.X, utmEnv.Centre.Y, extent);
 
         // Sites in EPSG:4326, as users deliver them.

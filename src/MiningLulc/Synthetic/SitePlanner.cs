@@ -33,20 +33,24 @@ internal static class SitePlanner
             if (k + 1 < count && SynthRandom.Chance(rng, preset.TouchingShare))
             {
                 // Two concessions cut from one blob along a bent line through its centre: they share that border, vertex for vertex.
+                // Both parts stay within the preset's area range: the pair's area is bounded by it.
                 var angle = rng.NextDouble() * 2 * Math.PI;
                 var share = Math.Clamp(areas[k] / (areas[k] + areas[k + 1]), 0.3, 0.7);
-                var (a, b) = SplitBlob(areas[k] + areas[k + 1], angle, angle + 2 * Math.PI * share, rng);
+                var total = Math.Clamp(areas[k] + areas[k + 1], 1.05e6 * preset.SiteAreaMinKm2 / Math.Min(share, 1 - share), 0.95e6 * preset.SiteAreaMaxKm2 / Math.Max(share, 1 - share));
+                var (a, b) = SplitBlob(total, angle, share, rng);
                 var parts = new List<(Geometry, (double, double, double)?)> { (a, null), (b, null) };
-                units.Add(new Unit(parts, areas[k] + areas[k + 1]));
+                units.Add(new Unit(parts, total));
                 k++;
                 continue;
             }
-            var outline = Blob(0, 0, areas[k], rng);
+            // A detached part takes its area from the main one, so the site's area stays the drawn one.
+            var withAnnex = SynthRandom.Chance(rng, preset.AnnexShare);
+            var aa = withAnnex ? Math.Min(areas[k] * SynthRandom.Uniform(rng, 0.05, 0.15), 0.15e6) : 0;
+            var outline = Blob(0, 0, areas[k] - aa, rng);
             (double, double, double)? annex = null;
-            if (SynthRandom.Chance(rng, preset.AnnexShare))
+            if (withAnnex)
             {
                 var r = Math.Sqrt(areas[k] / Math.PI);
-                var aa = Math.Min(areas[k] * SynthRandom.Uniform(rng, 0.05, 0.15), 0.15e6);
                 var ar = Math.Sqrt(aa / Math.PI);
                 var ang = rng.NextDouble() * 2 * Math.PI;
                 var d = r * 1.5 + ar * 1.3;
@@ -56,6 +60,7 @@ internal static class SitePlanner
                     outline = Factory.CreateMultiPolygon([(Polygon)outline, (Polygon)part]);
                     annex = (d * Math.Cos(ang), d * Math.Sin(ang), ar);
                 }
+                else outline = Blob(0, 0, areas[k], rng); // too close to its own outline: one part after all
             }
             units.Add(new Unit([(outline, annex)], areas[k]));
         }
@@ -128,13 +133,15 @@ internal static class SitePlanner
     }
 
     /// <summary>
-    /// A star-shaped blob of the given area cut by two rays from its centre (angles t0 &lt; t1 &lt; t0 + 2π) into two
-    /// polygons: the border (ray, centre, ray) is made of the very same coordinates in both, so they touch exactly.
+    /// A star-shaped blob of the given area cut by two rays from its centre (at angle t0, and where the first part
+    /// holds <paramref name="share"/> of the area) into two polygons: the border (ray, centre, ray) is made of the
+    /// very same coordinates in both, so they touch exactly.
     /// </summary>
-    private static (Geometry, Geometry) SplitBlob(double area, double t0, double t1, Random rng)
+    private static (Geometry, Geometry) SplitBlob(double area, double t0, double share, Random rng)
     {
         const int n = 96;
         var shape = new StarShape(rng, area);
+        var t1 = shape.AngleHolding(t0, share * area);
         var centre = new Coordinate(0, 0);
         var p0 = shape.At(t0, 0, 0);
         var p1 = shape.At(t1, 0, 0);
@@ -170,6 +177,22 @@ internal static class SitePlanner
         }
 
         private double Unit(double t) => Math.Max(0.35, 1 + harmonics.Sum(h => h.A * Math.Cos(h.K * t + h.Ph)));
+
+        /// <summary>The angle t1 &gt; t0 such that the sector from t0 to t1 holds the given area (m²).</summary>
+        public double AngleHolding(double t0, double target)
+        {
+            const int n = 2880;
+            var dt = 2 * Math.PI / n;
+            double acc = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var t = t0 + i * dt;
+                var piece = 0.5 * scale * scale * Unit(t) * Unit(t + dt) * Math.Sin(dt);
+                if (acc + piece >= target) return t + dt * (target - acc) / piece;
+                acc += piece;
+            }
+            return t0 + 2 * Math.PI;
+        }
 
         public Coordinate At(double t, double cx, double cy)
         {

@@ -120,9 +120,9 @@ public sealed record SynthPreset
         },
         ["multitile"] = new()
         {
-            Name = "multitile", Description = "Pilbara iron ore at the corner of four DCM tiles (23° S 118° E); composites exported in 512-pixel tiles",
+            Name = "multitile", Description = "Pilbara iron ore at the corner of four DCM tiles (23° S 118° E); composites exported in 256-pixel tiles",
             CentreLongitude = 118.0, CentreLatitude = -23.0, Vegetation = 0.12, ForestShare = 0.05, SoilVegetation = 0.1, ArtisanalShare = 0.03,
-            TailingsShare = 0.3, PitWaterShare = 0.25, CompositeTilePixels = 512, IronTint = 0.8, CloudGaps = 0.005,
+            TailingsShare = 0.3, PitWaterShare = 0.25, CompositeTilePixels = 256, IronTint = 0.8, CloudGaps = 0.005,
         },
         ["gee"] = new()
         {

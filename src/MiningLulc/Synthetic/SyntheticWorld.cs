@@ -16,15 +16,18 @@ internal sealed class SyntheticWorld
 
     /// <param name="mines">The mines, in site id order.</param>
     /// <param name="outlines">Their outlines in UTM metres, in the same order.</param>
-    public SyntheticWorld(IReadOnlyList<MineLayout> mines, IReadOnlyList<Geometry> outlines, MineLayout landscape)
+    public SyntheticWorld(IReadOnlyList<MineLayout> mines, IReadOnlyList<Geometry> outlines, Terrain terrain, SiteStyle landscapeStyle)
     {
+        Terrain = terrain;
+        LandscapeStyle = landscapeStyle;
         this.mines = mines.ToArray();
         locators = outlines.Select(o => new IndexedPointInAreaLocator(o)).ToArray();
         envelopes = outlines.Select(o => o.EnvelopeInternal).ToArray();
-        Landscape = landscape;
     }
 
-    public MineLayout Landscape { get; }
+    public Terrain Terrain { get; }
+    /// <summary>Paints the natural ground outside the sites (which needs only the terrain's materials).</summary>
+    public SiteStyle LandscapeStyle { get; }
     public IReadOnlyList<MineLayout> Mines => mines;
 
     /// <summary>The site owning a point, or null outside every site.</summary>
@@ -39,10 +42,10 @@ internal sealed class SyntheticWorld
         return null;
     }
 
-    /// <summary>What lies at a point, and the layout (site or landscape) whose style paints it.</summary>
-    public (Ground Ground, MineLayout Layout) Sample(double x, double y)
+    /// <summary>What lies at a point, and the style that paints it.</summary>
+    public (Ground Ground, SiteStyle Style) Sample(double x, double y)
     {
-        var layout = Owner(x, y) ?? Landscape;
-        return (layout.Sample(x, y), layout);
+        var mine = Owner(x, y);
+        return mine is null ? (Terrain.Natural(x, y), LandscapeStyle) : (mine.Sample(x, y), mine.Style);
     }
 }
