@@ -7,7 +7,7 @@ internal enum Surface : byte
     Natural,
     /// <summary>Plant cover: green fraction <c>P</c> (0..1) over soil and litter, tree share <c>Q</c>.</summary>
     Vegetation,
-    /// <summary>Pit rock: illumination <c>P</c> (shade of benches and walls), wetness <c>Q</c>.</summary>
+    /// <summary>Pit rock: wetness <c>Q</c>, trafficked share <c>R</c> (berms and floor); shade and strata in <see cref="Ground.Light"/>.</summary>
     PitRock,
     /// <summary>Waste rock: share <c>P</c> of pit rock (the rest local soil), plant cover <c>Q</c> (rehabilitation).</summary>
     Dump,

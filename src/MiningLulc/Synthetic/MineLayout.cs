@@ -84,6 +84,7 @@ internal sealed class MineLayout
     private readonly double plantX, plantY, plantRadius;
     private readonly double disturbedBuffer, disturbedThreshold, clearedThreshold, canopyLossM, sunX, sunY, lookX, lookY;
     private readonly bool cleared;
+    private readonly double soilVegetation;
     private readonly Terrain terrain;
     private readonly ValueNoise edgeNoise, detailNoise, clearedNoise, cutFillNoise, disturbedNoise;
 
@@ -274,7 +275,8 @@ internal sealed class MineLayout
         // Beyond the buffer around the workings, a share of the remaining ground is disturbed too (tracks, yards, old workings).
         disturbedThreshold = Quantile(disturbedNoise, cx, cy, radius, 1 - SynthRandom.Uniform(rng, 0.15, 0.5), rng);
         cleared = SynthRandom.Chance(rng, preset.ClearedForestShare);
-        canopyLossM = SynthRandom.Uniform(rng, 12, 30);
+        canopyLossM = SynthRandom.Uniform(rng, 8, 25);
+        soilVegetation = preset.SoilVegetation;
         clearedThreshold = Quantile(clearedNoise, cx, cy, radius, 1 - SynthRandom.Uniform(rng, 0.5, 0.95), rng);
     }
 
@@ -367,9 +369,9 @@ internal sealed class MineLayout
         if (disturbed)
         {
             var rockShare = (float)Math.Clamp(0.55 - 0.4 * Math.Max(near, 0) / disturbedBuffer + 0.3 * detail, 0.05, 0.95);
-            var plants = (float)Math.Clamp(0.1 * (1 + detail) * (Kind == MineKind.Artisanal ? 1.5 : 1), 0, 0.3);
+            var plants = (float)Math.Clamp(0.6 * soilVegetation * (1 + detail) * (Kind == MineKind.Artisanal ? 1.5 : 1), 0, 0.3); // fewer than on natural ground
             // Cleared land is often just scraped natural soil, most so far from the workings: spectrally bare soil.
-            var scraped = (float)Math.Clamp(0.45 + 0.5 * cutFillNoise.At(y, x) + 0.3 * Math.Max(near, 0) / disturbedBuffer, 0, 0.9);
+            var scraped = (float)Math.Clamp(0.05 + 0.3 * cutFillNoise.At(y, x) + 0.1 * Math.Max(near, 0) / disturbedBuffer, 0, 0.4);
             return new Ground(LulcClass.GeneralDisturbedLand, Surface.Disturbed, (float)(1.2 * cutFillNoise.At(x, y)), rockShare * (1 - scraped), plants, 0, 1, scraped);
         }
         return terrain.Natural(x, y);
@@ -413,14 +415,15 @@ internal sealed class MineLayout
                 return new Ground(LulcClass.WasteDumpingSite, Surface.Dump, dh * (float)(1 - p.FillShare), 0.85f, 0, 0, 1.02f); // in-pit backfill
         }
         var strata = 1 + 0.08 * ValueNoise.Hash(level, p.StrataSeed, 5);
+        // Faces are bare rock in sun or shade; berms and the floor are working surfaces, part trafficked.
         double light;
-        float wet;
-        if (onFace) { light = 1 - 0.35 * (rx * sunX + ry * sunY); wet = 0; }
-        else if (wall >= 1) { light = 0.93; wet = p.WaterN > 0 ? (float)Math.Clamp(1 - (n - p.WaterN) / 0.12, 0.25, 0.75) : 0.25f; }
-        else { light = 1 + 0.04 * detailNoise.At(x, y); wet = 0.05f; }
+        float wet, worked;
+        if (onFace) { light = 1 - 0.35 * (rx * sunX + ry * sunY); wet = 0; worked = 0.1f; }
+        else if (wall >= 1) { light = 0.97; wet = p.WaterN > 0 ? (float)Math.Clamp(1 - (n - p.WaterN) / 0.12, 0.15, 0.7) : 0.15f; worked = 0.45f; }
+        else { light = 1 + 0.04 * detailNoise.At(x, y); wet = 0.05f; worked = 0.5f; }
         // Radar shadow: steep deep walls facing away from the sensor come out as voids.
         var voidHere = onFace && p.Depth > 30 && -(rx * lookX + ry * lookY) > 0.45 && detailNoise.At(y, x) > 0.05;
-        return new Ground(LulcClass.OpenPit, Surface.PitRock, voidHere ? float.NaN : dh, 0, wet, 0, (float)(light * strata));
+        return new Ground(LulcClass.OpenPit, Surface.PitRock, voidHere ? float.NaN : dh, 0, wet, 0, (float)(light * strata), worked);
     }
 
     private float SlopeLight(double dx, double dy, double strength, bool onSlope)

@@ -71,7 +71,7 @@ internal sealed class SiteStyle
                     return; // plants: no mineral moisture, no texture beyond the cover fraction
                 }
             case Surface.PitRock:
-                for (var b = 0; b < B; b++) spectrum[b] = rock[b] * (1 - g.Q * WetShape[b]);
+                for (var b = 0; b < B; b++) spectrum[b] = (rock[b] + g.R * (trafficFromRock[b] - rock[b])) * (1 - g.Q * WetShape[b]);
                 break;
             case Surface.Dump:
                 {

@@ -74,7 +74,7 @@ internal sealed class Terrain
 
     /// <summary>The geology at a point: log-brightness, spectral slope, iron oxide and clay terms of the tint.</summary>
     public (double Bright, double Slope, double Iron, double Clay) GeologyAt(double x, double y) =>
-        (preset.SiteBrightness * Amplitude * bright.At(x, y), preset.GeologySpread * Amplitude * slope.At(x, y),
+        (0.7 * preset.SiteBrightness * Amplitude * bright.At(x, y), preset.GeologySpread * Amplitude * slope.At(x, y),
          preset.IronTint + 0.4 * Amplitude * iron.At(x, y), 3 * preset.GeologySpread * Amplitude * clay.At(x, y));
 
     /// <summary>The soil's tint at a point (multipliers per band).</summary>
