@@ -140,16 +140,16 @@ internal sealed class MineLayout
                         var lateral = 0.16 * radius * SynthRandom.Gaussian(rng);
                         px -= lateral * uy;
                         py += lateral * ux;
-                        var r = SynthRandom.LogUniform(rng, 6, 35);
+                        var r = SynthRandom.LogUniform(rng, 8, 45);
                         var hasWater = SynthRandom.Chance(rng, Math.Max(preset.PitWaterShare, 0.6));
                         pits.Add(new Pit(new Ellipse(px, py, r, r * SynthRandom.Uniform(rng, 0.6, 1), rng.NextDouble() * Math.PI),
-                            SynthRandom.Uniform(rng, 1.5, 10), 100, 0.5, false, 0, 0,
+                            SynthRandom.Uniform(rng, 2, 15), 100, 0.5, false, 0, 0,
                             hasWater ? SynthRandom.Uniform(rng, 0.35, 0.95) : 0, 1, (float)SynthRandom.Uniform(rng, 0.4, 1), 0, 0, 0, seed + k));
                         if (SynthRandom.Chance(rng, 0.6))
                         {
                             var ha = rng.NextDouble() * 2 * Math.PI;
                             var hr = r * SynthRandom.Uniform(rng, 0.5, 1.1);
-                            var h = SynthRandom.Uniform(rng, 1, 5);
+                            var h = SynthRandom.Uniform(rng, 1.5, 8);
                             dumps.Add(new Dump(new Ellipse(px + (r + hr + 3) * Math.Cos(ha), py + (r + hr + 3) * Math.Sin(ha), hr, hr * SynthRandom.Uniform(rng, 0.6, 1), ha),
                                 h, h / 0.5, 0, 0, (float)SynthRandom.Uniform(rng, 0.3, 0.8), 0));
                         }

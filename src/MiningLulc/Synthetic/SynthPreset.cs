@@ -108,7 +108,7 @@ public sealed record SynthPreset
         ["tropical"] = new()
         {
             Name = "tropical", Description = "Amazon gold fields at 6.1° S 55.0° W: artisanal pits in cleared forest, frequent cloud, wet pits",
-            CentreLongitude = -55.0, CentreLatitude = -6.1, Vegetation = 0.55, ForestShare = 0.75, SoilVegetation = 0.2, ArtisanalShare = 0.3,
+            CentreLongitude = -55.0, CentreLatitude = -6.1, Vegetation = 0.55, ForestShare = 0.75, SoilVegetation = 0.2, ArtisanalShare = 0.25,
             TailingsShare = 0.25, PitWaterShare = 0.7, ClearedForestShare = 0.25, CloudGaps = 0.04, Haze = 80, IronTint = 0.35,
             VegetationBiasM = -1.5, WaterMaskedShare = 0.5,
         },
