@@ -273,7 +273,7 @@ internal sealed class MineLayout
 
         // Forest cleared after the DCM baseline.
         // Beyond the buffer around the workings, a share of the remaining ground is disturbed too (tracks, yards, old workings).
-        disturbedThreshold = Quantile(disturbedNoise, cx, cy, radius, 1 - SynthRandom.Uniform(rng, 0.15, 0.5), rng);
+        disturbedThreshold = Quantile(disturbedNoise, cx, cy, radius, 1 - SynthRandom.Uniform(rng, 0.1, 0.4), rng);
         cleared = SynthRandom.Chance(rng, preset.ClearedForestShare);
         canopyLossM = SynthRandom.Uniform(rng, 8, 25);
         soilVegetation = preset.SoilVegetation;
@@ -369,7 +369,7 @@ internal sealed class MineLayout
         if (disturbed)
         {
             var rockShare = (float)Math.Clamp(0.55 - 0.4 * Math.Max(near, 0) / disturbedBuffer + 0.3 * detail, 0.05, 0.95);
-            var plants = (float)Math.Clamp(0.6 * soilVegetation * (1 + detail) * (Kind == MineKind.Artisanal ? 1.5 : 1), 0, 0.3); // fewer than on natural ground
+            var plants = (float)Math.Clamp(0.4 * soilVegetation * (1 + detail) * (Kind == MineKind.Artisanal ? 1.5 : 1), 0, 0.3); // fewer than on natural ground
             // Cleared land is often just scraped natural soil, most so far from the workings: spectrally bare soil.
             var scraped = (float)Math.Clamp(0.05 + 0.3 * cutFillNoise.At(y, x) + 0.1 * Math.Max(near, 0) / disturbedBuffer, 0, 0.4);
             return new Ground(LulcClass.GeneralDisturbedLand, Surface.Disturbed, (float)(1.2 * cutFillNoise.At(x, y)), rockShare * (1 - scraped), plants, 0, 1, scraped);

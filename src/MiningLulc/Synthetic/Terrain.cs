@@ -68,13 +68,13 @@ internal sealed class Terrain
         // Bare soil greens towards the vegetation's edge; rock crops out here and there.
         var edge = (float)Math.Clamp((v - (threshold - 0.2)) / 0.2, 0, 1);
         var plants = (float)Math.Clamp(preset.SoilVegetation * (1 + 0.8 * d) + 0.3 * edge, 0, 0.45);
-        var rock = (float)Math.Clamp(0.25 + 0.9 * outcrop.At(x, y), 0, 0.85);
+        var rock = (float)Math.Clamp(0.1 + 0.8 * outcrop.At(x, y), 0, 0.7);
         return new Ground(LulcClass.BareSoil, Surface.Natural, (float)(0.5 * relief.At(x, y)), plants, rock);
     }
 
     /// <summary>The geology at a point: log-brightness, spectral slope, iron oxide and clay terms of the tint.</summary>
     public (double Bright, double Slope, double Iron, double Clay) GeologyAt(double x, double y) =>
-        (0.7 * preset.SiteBrightness * Amplitude * bright.At(x, y), preset.GeologySpread * Amplitude * slope.At(x, y),
+        (0.55 * preset.SiteBrightness * Amplitude * bright.At(x, y), preset.GeologySpread * Amplitude * slope.At(x, y),
          preset.IronTint + 0.4 * Amplitude * iron.At(x, y), 3 * preset.GeologySpread * Amplitude * clay.At(x, y));
 
     /// <summary>The soil's tint at a point (multipliers per band).</summary>
