@@ -9,44 +9,59 @@ using NetTopologySuite.Geometries;
 
 namespace MiningLulc.Synthetic;
 
-/// <summary>What to generate.</summary>
+/// <summary>What to generate. Years and composite CRS default to the preset's.</summary>
 public sealed record SynthOptions
 {
     public required string OutDirectory { get; init; }
     public int Sites { get; init; } = 16;
     public int Seed { get; init; } = 1;
-    public int YearMin { get; init; } = 2019;
-    public int YearMax { get; init; } = 2020;
+    public int? YearMin { get; init; }
+    public int? YearMax { get; init; }
     public string Preset { get; init; } = "sample";
+    /// <summary>Composite CRS; null = the preset's.</summary>
+    public S2Crs? S2Crs { get; init; }
 }
 
-/// <summary>What was generated.</summary>
-public sealed record SynthSummary(string Directory, string Region, int Sites, IReadOnlyList<int> Years, IReadOnlyList<string> DcmTiles, int LabelPolygons, long Bytes);
+/// <summary>What was generated; <see cref="ClassShares"/> are the shares of the sites' area per class name.</summary>
+public sealed record SynthSummary(string Directory, string Region, int Sites, IReadOnlyList<int> Years, IReadOnlyList<string> DcmTiles, int LabelPolygons, long Bytes,
+    string S2CrsName, IReadOnlyDictionary<string, double> ClassShares);
 
 /// <summary>
 /// Writes a synthetic region folder of CONTRACT.md section 3 with known truth: mining sites in
-/// EPSG:4326, Sentinel-2-like composites per year on a true 10 m UTM grid (ten UInt16 bands, 20 m
-/// bands carrying 20 m detail, mixed pixels, per-site spectral shifts, texture, noise, cloud gaps),
-/// TanDEM-X-like DCM and TIME tiles at 1 arcsec in EPSG:4326 (pits, dumps, penetration bias under
-/// vegetation, noise, voids, masked water), and reference labels in the published schema.
-/// Deterministic: the same options give byte-identical files.
+/// EPSG:4326 (<see cref="SitePlanner"/>, <see cref="MineLayout"/>), Sentinel-2-like composites per
+/// year (<see cref="CompositeRenderer"/>) on the 10 m UTM grid or, on request, in EPSG:4326 at Earth
+/// Engine's scale 10 (nearest neighbour from the UTM rendering, as Earth Engine resamples), in one
+/// file or in Earth Engine-named tiles; TanDEM-X-like DCM and TIME tiles (1 arcsec, wider in
+/// longitude above 50°) with the 30 m footprint, noise, voids and masked water; and reference labels
+/// in the published schema. Deterministic: the same options give byte-identical files.
 /// </summary>
 public static class RegionGenerator
 {
-    private const double Pixel = 10, SubPixel = 2.5;
+    /// <summary>Earth Engine's "scale 10" in EPSG:4326: 10 m over the degree of the equator on the WGS 84 sphere it uses.</summary>
+    public const double GeographicPixel = 8.983152841195215e-05;
+    private const double Pixel = 10;
     private const float DcmNoData = -32767;
-    private static readonly string[] BandNames = ["B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B11", "B12"];
-    private static readonly bool[] Is20m = [false, false, false, true, true, true, false, true, true, true];
 
     public static SynthSummary Generate(SynthOptions options, IProgress<PipelineProgress>? progress = null)
     {
         if (options.Sites < 1) throw new InvalidInputException($"--sites must be at least 1, got {options.Sites}");
-        if (options.YearMin < 2016 || options.YearMax > 2022 || options.YearMin > options.YearMax)
-            throw new InvalidInputException($"--years must lie within 2016-2022, got {options.YearMin}-{options.YearMax}");
         var preset = SynthPreset.ByName(options.Preset);
+        var yearMin = options.YearMin ?? preset.YearMin;
+        var yearMax = options.YearMax ?? preset.YearMax;
+        if (yearMin < 2016 || yearMax > 2022 || yearMin > yearMax)
+            throw new InvalidInputException($"--years must lie within 2016-2022, got {yearMin}-{yearMax}");
+        var s2Crs = options.S2Crs ?? preset.S2Crs;
+        var seed = options.Seed;
         var dir = Path.GetFullPath(options.OutDirectory);
         Directory.CreateDirectory(dir);
-        var rng = new Random(options.Seed);
+        RemoveGenerated(dir);
+        var rng = new Random(seed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timing = Environment.GetEnvironmentVariable("MINING_LULC_SYNTH_TIMING") == "1";
+        void Lap(string stage)
+        {
+            if (timing) Console.Error.WriteLine($"synth: {stage} at {clock.Elapsed.TotalSeconds:0.0} s (cpu {Environment.ProcessId} {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} s)");
+        }
 
         using var wgs84 = SpatialReference.Wgs84();
         var utmEpsg = SpatialReference.UtmEpsgFor(preset.CentreLongitude, preset.CentreLatitude);
@@ -54,75 +69,182 @@ public static class RegionGenerator
         using var toUtm = new CoordinateTransform(wgs84, utm);
         using var toWgs84 = new CoordinateTransform(utm, wgs84);
         var (cx0, cy0) = toUtm.Transform(preset.CentreLongitude, preset.CentreLatitude);
+        var southern = preset.CentreLatitude < 0;
 
-        var mines = PlaceSites(options, preset, rng, cx0, cy0);
-        var world = new World(mines, preset, options.Seed);
-        var years = Enumerable.Range(options.YearMin, options.YearMax - options.YearMin + 1).ToArray();
-        var time = new TimeStripes(years, options.Seed, preset.ExtentM);
+        // Sites and their mines; the land around them.
+        var plan = SitePlanner.Plan(options.Sites, preset, rng, cx0, cy0);
+        var utmEnv = new Envelope();
+        foreach (var p in plan) utmEnv.ExpandToInclude(p.Outline.EnvelopeInternal);
+        var extent = Math.Max(utmEnv.Width, utmEnv.Height);
+        var terrain = new Terrain(preset, new Random(Mix(seed, 0, 3)), Mix(seed, 0, 4), utmEnv.Centre.X, utmEnv.Centre.Y, extent);
+        var mines = plan.Select(p => new MineLayout(p.Id, p.CentreX, p.CentreY, p.Radius, p.Annex, southern, preset, terrain,
+            new Random(Mix(seed, (int)p.Id, 1)), Mix(seed, (int)p.Id, 2))).ToList();
+        var landscapeStyle = new SiteStyle(preset, new Random(Mix(seed, 0, 7)), terrain, utmEnv.Centre.X, utmEnv.Centre.Y);
+        var world = new SyntheticWorld(mines, plan.Select(p => p.Outline).ToList(), terrain, landscapeStyle);
+        var swaths = new AcquisitionSwaths(yearMin, yearMax, new Random(Mix(seed, 0, 5)), Mix(seed, 0, 6), utmEnv.Centre.X, utmEnv.Centre.Y, extent);
 
         // Sites in EPSG:4326, as users deliver them.
-        var sites = mines.Select(m => new Site(m.Id, GeometryOps.Wgs84Factory.CreateGeometry(GeometryOps.Transform(m.Polygon, toWgs84)))).ToList();
+        var sites = plan.Select(p => new Site(p.Id, GeometryOps.ToMultiPolygon(GeometryOps.Transform(p.Outline, toWgs84), GeometryOps.Wgs84Factory))).ToList();
         WriteSites(Path.Combine(dir, "sites.gpkg"), sites, wgs84);
         progress?.Report(new PipelineProgress("sites", 1, 1));
+        Lap("sites");
 
-        // DCM and TIME tiles over the 1° cells the region touches.
+        // DCM and TIME tiles over the 1° cells the region touches; then the site years, read back as the catalog reads them.
         var regionEnv = new Envelope();
         foreach (var s in sites) regionEnv.ExpandToInclude(s.Geometry.EnvelopeInternal);
-        regionEnv.ExpandBy(0.01);
-        var dcmTiles = WriteDcm(Path.Combine(dir, "dcm"), regionEnv, world, time, toUtm, options.Seed, progress);
+        regionEnv.ExpandBy(0.005);
+        var dcmTiles = DcmWriter.Write(Path.Combine(dir, "dcm"), regionEnv, world, swaths, toUtm, preset, seed, progress);
+        var siteYears = new Dictionary<long, int>();
+        using (var resolver = new SiteYearResolver(Directory.GetFiles(Path.Combine(dir, "dcm"), "*_TIME.tif").Order(StringComparer.Ordinal).ToList(), 0))
+        {
+            foreach (var s in sites)
+            {
+                var (stamp, reason) = resolver.Resolve(s);
+                siteYears[s.Id] = stamp is double t ? (int)Math.Floor(t)
+                    : throw new InvalidOperationException($"synthetic site {s.Id} got no DCM year ({reason}); try another seed");
+            }
+        }
 
-        // Site years: the floor of the TIME stamp of the DCM pixel holding the site's centroid (as the catalog reads it).
-        var siteYears = sites.ToDictionary(s => s.Id, s => (int)Math.Floor(TimeAtPixelOf(s.Geometry.Centroid, time, toUtm)));
+        Lap("dcm");
+        // The 10 m UTM grid: the sites' bounding box and a margin, snapped to 60 m (the Sentinel-2 tiling, so 20 m pixels nest).
+        utmEnv.ExpandBy(300);
+        var x0 = Math.Floor(utmEnv.MinX / 60) * 60;
+        var y1 = Math.Ceiling(utmEnv.MaxY / 60) * 60;
+        var width = (int)(Math.Ceiling((utmEnv.MaxX - x0) / 60) * 6);
+        var height = (int)(Math.Ceiling((y1 - utmEnv.MinY) / 60) * 6);
+        var utmGrid = GeoTransform.NorthUp(x0, y1, Pixel, Pixel);
+        var renderer = new CompositeRenderer(world, preset, utmGrid, width, height, seed);
+        var output = s2Crs == S2Crs.Utm
+            ? new OutputGrid(utmGrid, width, height, utm.ToWkt(), null)
+            : GeographicGrid(utmGrid, width, height, toWgs84, toUtm, wgs84.ToWkt());
 
-        // The composite grid: the region's UTM bounding box, snapped to 20 m so 10 and 20 m pixels nest.
-        var utmEnv = new Envelope();
-        foreach (var m in mines) utmEnv.ExpandToInclude(m.Polygon.EnvelopeInternal);
-        utmEnv.ExpandBy(400);
-        var x0 = Math.Floor(utmEnv.MinX / 20) * 20;
-        var y1 = Math.Ceiling(utmEnv.MaxY / 20) * 20;
-        var width = (int)Math.Ceiling((utmEnv.MaxX - x0) / 20) * 2;
-        var height = (int)Math.Ceiling((y1 - utmEnv.MinY) / 20) * 2;
-        var gridTransform = GeoTransform.NorthUp(x0, y1, Pixel, Pixel);
         var usedYears = siteYears.Values.Distinct().Order().ToList();
         foreach (var year in usedYears)
         {
-            var ofYear = mines.Where(m => siteYears[m.Id] == year).ToList();
-            WriteComposite(Path.Combine(dir, "s2", year.ToString(CultureInfo.InvariantCulture)), year, width, height, gridTransform, utm.ToWkt(), world, ofYear, preset, options.Seed);
+            // Each year renders the surroundings of its own sites (with a margin for focal windows), as far as the grid goes.
+            var windows = plan.Where(p => siteYears[p.Id] == year)
+                .Select(p => SiteAligner.WindowAround(p.Outline.EnvelopeInternal, utmGrid, 12)).ToList();
+            var planes = renderer.Render(year, windows);
+            var quantized = Quantize(planes);
+            if (output.Map is int[] map) quantized = Resample(quantized, map);
+            WriteComposite(Path.Combine(dir, "s2", year.ToString(CultureInfo.InvariantCulture)), year, quantized, output, preset.CompositeTilePixels);
             progress?.Report(new PipelineProgress("composites", usedYears.IndexOf(year) + 1, usedYears.Count));
+            Lap($"composite {year}");
         }
 
-        // Reference labels: the truth at 10 m (majority of the sub-pixels), polygonized like the engine's output.
-        var labelCount = WriteLabels(Path.Combine(dir, "labels"), preset.Name, sites, siteYears, world, gridTransform, width, height, utm);
+        // Reference labels: the truth (majority of the sub-pixels) on the composite's grid, polygonized like the engine's output.
+        var truth = output.Map is int[] m2 ? Resample(renderer.Truth, m2) : renderer.Truth;
+        var (labelCount, shares) = WriteLabels(Path.Combine(dir, "labels"), preset.Name, sites, siteYears, truth, output);
         progress?.Report(new PipelineProgress("labels", 1, 1));
+        Lap("labels");
 
         File.WriteAllText(Path.Combine(dir, "region.json"), JsonSerializer.Serialize(new
         {
-            name = preset.Name, synthetic = true, preset = preset.Name, seed = options.Seed, sites = options.Sites,
-            years = $"{options.YearMin}-{options.YearMax}", utm_epsg = utmEpsg,
+            name = preset.Name, synthetic = true, preset = preset.Name, description = preset.Description, seed, sites = options.Sites,
+            years = $"{yearMin}-{yearMax}", utm_epsg = utmEpsg, s2_crs = s2Crs == S2Crs.Utm ? $"EPSG:{utmEpsg}" : "EPSG:4326",
         }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         var bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        return new SynthSummary(dir, preset.Name, sites.Count, usedYears, dcmTiles, labelCount, bytes);
+        return new SynthSummary(dir, preset.Name, sites.Count, usedYears, dcmTiles, labelCount, bytes,
+            s2Crs == S2Crs.Utm ? $"EPSG:{utmEpsg} (10 m)" : "EPSG:4326 (8.983e-5°)", shares);
     }
 
-    private static List<MineLayout> PlaceSites(SynthOptions options, SynthPreset preset, Random rng, double cx0, double cy0)
+    /// <summary>Removes the files an earlier generation wrote into the folder (only those: composites, DCM tiles, label files), so tiles of another layout do not linger.</summary>
+    private static void RemoveGenerated(string dir)
     {
-        var mines = new List<MineLayout>();
-        var half = preset.ExtentM / 2;
-        for (var k = 0; k < options.Sites; k++)
+        var patterns = new[] { ("s2", "s2_*.tif"), ("dcm", "*_DCM.tif"), ("dcm", "*_TIME.tif"), ("labels", "*.zip"), ("labels", "*.gpkg") };
+        foreach (var (sub, pattern) in patterns)
         {
-            for (var attempt = 0; attempt < 2000; attempt++)
+            var folder = Path.Combine(dir, sub);
+            if (!Directory.Exists(folder)) continue;
+            foreach (var f in Directory.GetFiles(folder, pattern, SearchOption.AllDirectories)) File.Delete(f);
+        }
+        var s2 = Path.Combine(dir, "s2");
+        if (Directory.Exists(s2))
+            foreach (var y in Directory.GetDirectories(s2))
+                if (!Directory.EnumerateFileSystemEntries(y).Any()) Directory.Delete(y);
+    }
+
+    /// <summary>A stable seed from several integers (SplitMix64; unlike HashCode.Combine, the same in every process).</summary>
+    internal static int Mix(int a, int b, int c)
+    {
+        var h = (ulong)(uint)a * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)b * 0xC2B2AE3D27D4EB4FUL ^ (ulong)(uint)c * 0x165667B19E3779F9UL;
+        h ^= h >> 30; h *= 0xBF58476D1CE4E5B9UL;
+        h ^= h >> 27; h *= 0x94D049BB133111EBUL;
+        h ^= h >> 31;
+        return (int)(h & 0x7FFFFFFF);
+    }
+
+    /// <summary>The grid the composites and labels are written on; <see cref="Map"/> gives, per pixel, its source pixel on the UTM grid (-1 = none) when it is not that grid.</summary>
+    private sealed record OutputGrid(GeoTransform Transform, int Width, int Height, string CrsWkt, int[]? Map);
+
+    /// <summary>The EPSG:4326 grid at Earth Engine's scale 10 covering the UTM grid, origin on multiples of the pixel size, and its nearest-neighbour map.</summary>
+    private static OutputGrid GeographicGrid(GeoTransform utmGrid, int width, int height, CoordinateTransform toWgs84, CoordinateTransform toUtm, string wkt)
+    {
+        // The UTM grid's outline in degrees (edges sampled, since UTM lines are not parallels).
+        var xs = new List<double>();
+        var ys = new List<double>();
+        for (var k = 0; k <= 16; k++)
+        {
+            foreach (var (c, r) in new[] { (width * k / 16.0, 0.0), (width * k / 16.0, (double)height), (0.0, height * k / 16.0), ((double)width, height * k / 16.0) })
             {
-                var r = preset.SiteRadiusMinM + (preset.SiteRadiusMaxM - preset.SiteRadiusMinM) * rng.NextDouble();
-                var x = cx0 - half + r + (2 * half - 2 * r) * rng.NextDouble();
-                var y = cy0 - half + r + (2 * half - 2 * r) * rng.NextDouble();
-                // Most sites keep apart; about one in six may overlap a neighbour, as real extents do.
-                var minGap = rng.NextDouble() < 0.16 ? 0.75 : 1.05;
-                if (attempt < 1900 && mines.Any(m => Math.Sqrt((m.CentreX - x) * (m.CentreX - x) + (m.CentreY - y) * (m.CentreY - y)) < minGap * (m.Radius + r))) continue;
-                mines.Add(new MineLayout(k + 1, x, y, r, preset, rng, options.Seed * 1000 + k));
-                break;
+                var (x, y) = utmGrid.ToWorld(c, r);
+                xs.Add(x);
+                ys.Add(y);
             }
         }
-        return mines;
+        var ax = xs.ToArray();
+        var ay = ys.ToArray();
+        toWgs84.Transform(ax, ay);
+        const double p = GeographicPixel;
+        var lon0 = Math.Ceiling(ax.Min() / p) * p;
+        var lat1 = Math.Floor(ay.Max() / p) * p;
+        var w = (int)Math.Floor((ax.Max() - lon0) / p);
+        var h = (int)Math.Floor((lat1 - ay.Min()) / p);
+        var transform = GeoTransform.NorthUp(lon0, lat1, p, p);
+        var map = new int[w * h];
+        var rx = new double[w];
+        var ry = new double[w];
+        for (var r = 0; r < h; r++)
+        {
+            for (var c = 0; c < w; c++) (rx[c], ry[c]) = transform.ToWorld(c + 0.5, r + 0.5);
+            toUtm.Transform(rx, ry);
+            for (var c = 0; c < w; c++)
+            {
+                var (uc, ur) = utmGrid.ToPixel(rx[c], ry[c]);
+                int col = (int)Math.Floor(uc), row = (int)Math.Floor(ur);
+                map[r * w + c] = col >= 0 && row >= 0 && col < width && row < height ? row * width + col : -1;
+            }
+        }
+        return new OutputGrid(transform, w, h, wkt, map);
+    }
+
+    private static ushort[][] Quantize(float[][] planes)
+    {
+        var result = new ushort[planes.Length][];
+        for (var b = 0; b < planes.Length; b++)
+        {
+            var p = planes[b];
+            var q = new ushort[p.Length];
+            for (var i = 0; i < p.Length; i++) q[i] = float.IsNaN(p[i]) ? (ushort)0 : (ushort)Math.Clamp(MathF.Round(p[i]), 1, 65535);
+            result[b] = q;
+        }
+        // A pixel is valid in all ten bands or in none (nodata is all-band, as in a masked composite).
+        for (var i = 0; i < result[0].Length; i++)
+        {
+            var any0 = false;
+            for (var b = 0; b < result.Length && !any0; b++) any0 = result[b][i] == 0;
+            if (any0) for (var b = 0; b < result.Length; b++) result[b][i] = 0;
+        }
+        return result;
+    }
+
+    private static ushort[][] Resample(ushort[][] planes, int[] map) => planes.Select(p => Resample(p, map)).ToArray();
+
+    private static T[] Resample<T>(T[] plane, int[] map) where T : struct
+    {
+        var result = new T[map.Length];
+        for (var i = 0; i < map.Length; i++) if (map[i] >= 0) result[i] = plane[map[i]];
+        return result;
     }
 
     private static void WriteSites(string path, IReadOnlyList<Site> sites, SpatialReference wgs84)
@@ -131,7 +253,7 @@ public static class RegionGenerator
         if (File.Exists(tmp)) File.Delete(tmp);
         using (var ds = VectorDataset.Create(tmp))
         {
-            var layer = ds.CreateLayer("sites", wgs84, 3 /* Polygon */, ["FID=fid", "GEOMETRY_NAME=geom"]);
+            var layer = ds.CreateLayer("sites", wgs84, 6 /* MultiPolygon */, ["FID=fid", "GEOMETRY_NAME=geom"]);
             layer.CreateField("site_id", FieldType.Integer64);
             layer.CreateField("name", FieldType.String);
             ds.InTransaction(() =>
@@ -142,289 +264,65 @@ public static class RegionGenerator
         File.Move(tmp, path, overwrite: true);
     }
 
-    private static double TimeAtPixelOf(Point lonLat, TimeStripes time, CoordinateTransform toUtm)
-    {
-        const double step = 1.0 / 3600;
-        var lon = (Math.Floor(lonLat.X / step) + 0.5) * step;
-        var lat = (Math.Floor(lonLat.Y / step) + 0.5) * step;
-        var (x, y) = toUtm.Transform(lon, lat);
-        return time.At(x, y);
-    }
-
-    private static IReadOnlyList<string> WriteDcm(string dir, Envelope env, World world, TimeStripes time, CoordinateTransform toUtm, int seed, IProgress<PipelineProgress>? progress)
+    private static void WriteComposite(string dir, int year, ushort[][] planes, OutputGrid grid, int tilePixels)
     {
         Directory.CreateDirectory(dir);
-        const int n = 3600;
-        const double step = 1.0 / n;
-        var names = new List<string>();
-        var voids = new ValueNoise(seed + 101, 300, 2);
-        for (var lat0 = (int)Math.Floor(env.MinY); lat0 <= (int)Math.Floor(env.MaxY); lat0++)
-        {
-            for (var lon0 = (int)Math.Floor(env.MinX); lon0 <= (int)Math.Floor(env.MaxX); lon0++)
-            {
-                var name = $"{(lat0 < 0 ? 'S' : 'N')}{Math.Abs(lat0):00}{(lon0 < 0 ? 'W' : 'E')}{Math.Abs(lon0):000}";
-                var transform = GeoTransform.NorthUp(lon0, lat0 + 1, step, step);
-                var c0 = Math.Clamp((int)Math.Floor((env.MinX - lon0) / step), 0, n);
-                var c1 = Math.Clamp((int)Math.Ceiling((env.MaxX - lon0) / step), 0, n);
-                var r0 = Math.Clamp((int)Math.Floor((lat0 + 1 - env.MaxY) / step), 0, n);
-                var r1 = Math.Clamp((int)Math.Ceiling((lat0 + 1 - env.MinY) / step), 0, n);
-                var profile = new RasterProfile
-                {
-                    Width = n, Height = n, DataType = RasterDataType.Float32, Transform = transform, CrsWkt = SpatialReference.Wgs84().ToWkt(),
-                    CreationOptions = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BLOCKXSIZE=512", "BLOCKYSIZE=512"],
-                };
-                var dcmPath = Path.Combine(dir, name + "_DCM.tif");
-                var timePath = Path.Combine(dir, name + "_TIME.tif");
-                using (var dcm = RasterDataset.Create(dcmPath + ".tmp", profile with { NoData = DcmNoData, BandDescriptions = ["elevation change (m)"] }))
-                using (var tim = RasterDataset.Create(timePath + ".tmp", profile with { NoData = 0, BandDescriptions = ["acquisition time (decimal year)"] }))
-                {
-                    // Fill the whole tile with nodata block by block (bounded memory), then the region's rows.
-                    var blank = new float[n * 64];
-                    foreach (var w in new Window(0, 0, n, n).Subdivide(n, 64))
-                    {
-                        blank.AsSpan().Fill(DcmNoData);
-                        dcm.Write(1, w, blank.AsSpan(0, (int)w.Area));
-                        blank.AsSpan().Clear();
-                        tim.Write(1, w, blank.AsSpan(0, (int)w.Area));
-                    }
-                    var cols = c1 - c0;
-                    if (cols > 0 && r1 > r0)
-                    {
-                        var xs = new double[cols];
-                        var ys = new double[cols];
-                        var dh = new float[cols];
-                        var tv = new float[cols];
-                        for (var r = r0; r < r1; r++)
-                        {
-                            for (var c = 0; c < cols; c++)
-                            {
-                                (xs[c], ys[c]) = transform.ToWorld(c0 + c + 0.5, r + 0.5);
-                            }
-                            toUtm.Transform(xs, ys);
-                            for (var c = 0; c < cols; c++)
-                            {
-                                var (_, trueDh) = world.ClassAndDh(xs[c], ys[c]);
-                                var noise = world.Preset.DcmNoiseM * Gauss(c0 + c, r, seed + lon0 * 31 + lat0);
-                                var isVoid = double.IsNaN(trueDh) || voids.At(xs[c], ys[c]) > 0.62;
-                                dh[c] = isVoid ? DcmNoData : (float)(trueDh + noise);
-                                tv[c] = (float)time.At(xs[c], ys[c]);
-                            }
-                            dcm.Write(1, new Window(c0, r, cols, 1), dh.AsSpan());
-                            tim.Write(1, new Window(c0, r, cols, 1), tv.AsSpan());
-                        }
-                    }
-                }
-                File.Move(dcmPath + ".tmp", dcmPath, overwrite: true);
-                File.Move(timePath + ".tmp", timePath, overwrite: true);
-                names.Add(name);
-                progress?.Report(new PipelineProgress("dcm tiles", names.Count, names.Count));
-            }
-        }
-        return names;
-    }
-
-    private static void WriteComposite(string dir, int year, int width, int height, GeoTransform transform, string crsWkt, World world,
-        IReadOnlyList<MineLayout> sitesOfYear, SynthPreset preset, int seed)
-    {
-        Directory.CreateDirectory(dir);
-        var planes = new float[10][];
-        for (var b = 0; b < 10; b++) planes[b] = new float[width * height];
-        var render = new bool[width * height];
-        foreach (var m in sitesOfYear)
-        {
-            var env = m.Polygon.EnvelopeInternal;
-            var w = SiteAligner.WindowAround(env, transform, 40).Intersect(new Window(0, 0, width, height));
-            for (var r = w.RowOff; r < w.RowOff + w.Height; r++)
-                for (var c = w.ColOff; c < w.ColOff + w.Width; c++) render[r * width + c] = true;
-        }
-        var yearRng = new Random(HashCode.Combine(seed, year));
-        var illumination = (float)(1 + 0.04 * MineLayout.Gaussian(yearRng));
-        var texture = new ValueNoise(seed + year, 35, 2);
-        var clouds = new ValueNoise(seed + year * 3, 250, 2);
-        var spectrum = new float[10];
-        for (var r = 0; r < height; r++)
-        {
-            for (var c = 0; c < width; c++)
-            {
-                var i = r * width + c;
-                if (!render[i]) continue;
-                Array.Clear(spectrum);
-                var (px, py) = transform.ToWorld(c, r);
-                for (var sy = 0; sy < 4; sy++)
-                {
-                    for (var sx = 0; sx < 4; sx++)
-                    {
-                        var x = px + (sx + 0.5) * SubPixel;
-                        var y = py - (sy + 0.5) * SubPixel;
-                        var (cls, mine, turbid) = world.Sample(x, y);
-                        var mean = turbid ? Spectra.TurbidWater : Spectra.Mean[(int)cls];
-                        var tex = 1 + preset.Texture * texture.At(x + (int)cls * 977, y);
-                        for (var b = 0; b < 10; b++) spectrum[b] += (float)(mean[b] * (mine?.SpectralShift[b] ?? 1) * tex);
-                    }
-                }
-                for (var b = 0; b < 10; b++) planes[b][i] = spectrum[b] / 16 * illumination;
-            }
-        }
-        // The 20 m bands carry 20 m detail: average each 2x2 block of 10 m pixels.
-        for (var b = 0; b < 10; b++)
-        {
-            if (!Is20m[b]) continue;
-            var p = planes[b];
-            for (var r = 0; r + 1 < height; r += 2)
-                for (var c = 0; c + 1 < width; c += 2)
-                {
-                    int a = r * width + c, d = a + width;
-                    var v = (p[a] + p[a + 1] + p[d] + p[d + 1]) / 4;
-                    p[a] = p[a + 1] = p[d] = p[d + 1] = v;
-                }
-        }
         var profile = new RasterProfile
         {
-            Width = width, Height = height, BandCount = 10, DataType = RasterDataType.UInt16, Transform = transform, CrsWkt = crsWkt,
-            NoData = 0, BandDescriptions = BandNames,
+            Width = grid.Width, Height = grid.Height, BandCount = 10, DataType = RasterDataType.UInt16, Transform = grid.Transform, CrsWkt = grid.CrsWkt,
+            NoData = 0, BandDescriptions = Spectra.BandNames,
             CreationOptions = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "INTERLEAVE=BAND"],
         };
-        var tiles = Math.Max(1, preset.CompositeTiles);
-        var tileWidth = (int)Math.Ceiling(width / (double)tiles / 20) * 20;
-        for (var t = 0; t * tileWidth < width; t++)
+        var tile = tilePixels > 0 ? tilePixels : Math.Max(grid.Width, grid.Height);
+        for (var r0 = 0; r0 < grid.Height; r0 += tile)
         {
-            var colOff = t * tileWidth;
-            var tw = Math.Min(tileWidth, width - colOff);
-            var name = tiles == 1 ? $"s2_{year}.tif" : $"s2_{year}-0000000000-{colOff:0000000000}.tif";
-            var path = Path.Combine(dir, name);
-            using (var ds = RasterDataset.Create(path + ".tmp", profile with { Width = tw, Transform = transform.Shift(colOff, 0) }))
+            for (var c0 = 0; c0 < grid.Width; c0 += tile)
             {
-                var buffer = new ushort[tw * height];
-                for (var b = 0; b < 10; b++)
+                int tw = Math.Min(tile, grid.Width - c0), th = Math.Min(tile, grid.Height - r0);
+                // One file, or Earth Engine's export names: <prefix>-<row offset>-<column offset>.tif.
+                var name = tilePixels > 0 ? $"s2_{year}-{r0:0000000000}-{c0:0000000000}.tif" : $"s2_{year}.tif";
+                var path = Path.Combine(dir, name);
+                using (var ds = RasterDataset.Create(path + ".tmp", profile with { Width = tw, Height = th, Transform = grid.Transform.Shift(c0, r0) }))
                 {
-                    for (var r = 0; r < height; r++)
+                    var buffer = new ushort[tw * th];
+                    for (var b = 0; b < 10; b++)
                     {
-                        for (var c = 0; c < tw; c++)
-                        {
-                            var i = r * width + colOff + c;
-                            if (!render[i]) { buffer[r * tw + c] = 0; continue; }
-                            var (x, y) = transform.ToWorld(colOff + c + 0.5, r + 0.5);
-                            if (clouds.At(x, y) > 0.72) { buffer[r * tw + c] = 0; continue; } // cloud gap
-                            var v = planes[b][i] + preset.SensorNoise * Gauss(colOff + c, r, seed + year * 10 + b);
-                            buffer[r * tw + c] = (ushort)Math.Clamp(Math.Round(v), 1, 65535);
-                        }
+                        for (var r = 0; r < th; r++) planes[b].AsSpan((r0 + r) * grid.Width + c0, tw).CopyTo(buffer.AsSpan(r * tw, tw));
+                        ds.Write(b + 1, ds.FullWindow, buffer.AsSpan());
                     }
-                    ds.Write(b + 1, ds.FullWindow, buffer.AsSpan());
                 }
+                File.Move(path + ".tmp", path, overwrite: true);
             }
-            File.Move(path + ".tmp", path, overwrite: true);
         }
     }
 
-    private static int WriteLabels(string dir, string region, IReadOnlyList<Site> sites, IReadOnlyDictionary<long, int> years, World world,
-        GeoTransform gridTransform, int width, int height, SpatialReference utm)
+    private static (int Count, IReadOnlyDictionary<string, double> Shares) WriteLabels(string dir, string region, IReadOnlyList<Site> sites,
+        IReadOnlyDictionary<long, int> years, byte[] truth, OutputGrid output)
     {
         Directory.CreateDirectory(dir);
         using var wgs84 = SpatialReference.Wgs84();
-        using var toUtm = new CoordinateTransform(wgs84, utm);
+        using var gridCrs = SpatialReference.Parse(output.CrsWkt);
+        using var toGrid = new CoordinateTransform(wgs84, gridCrs);
         var owned = SiteOwnership.Compute(sites);
         var polygonizer = new SitePolygonizer(new VectorizeSettings());
         var all = new List<ClassRegion>();
-        var crsWkt = utm.ToWkt();
         foreach (var site in sites)
         {
-            var inUtm = GeometryOps.Transform(site.Geometry, toUtm);
-            var window = SiteAligner.WindowAround(inUtm.EnvelopeInternal, gridTransform, 1).Intersect(new Window(0, 0, width, height));
-            var grid = new SiteGrid(window.Width, window.Height, gridTransform.Shift(window.ColOff, window.RowOff), crsWkt, window);
-            var truth = new byte[grid.PixelCount];
-            var votes = new int[LulcClasses.Count + 1];
+            var inGrid = GeometryOps.Transform(site.Geometry, toGrid);
+            var window = SiteAligner.WindowAround(inGrid.EnvelopeInternal, output.Transform, 1).Intersect(new Window(0, 0, output.Width, output.Height));
+            var grid = new SiteGrid(window.Width, window.Height, output.Transform.Shift(window.ColOff, window.RowOff), output.CrsWkt, window);
+            var classes = new byte[grid.PixelCount];
             for (var r = 0; r < grid.Height; r++)
-            {
-                for (var c = 0; c < grid.Width; c++)
-                {
-                    Array.Clear(votes);
-                    var (px, py) = grid.Transform.ToWorld(c, r);
-                    for (var sy = 0; sy < 4; sy++)
-                        for (var sx = 0; sx < 4; sx++)
-                            votes[(int)world.Sample(px + (sx + 0.5) * SubPixel, py - (sy + 0.5) * SubPixel).Class]++;
-                    var best = 1;
-                    for (var k = 2; k <= LulcClasses.Count; k++) if (votes[k] > votes[best]) best = k;
-                    truth[r * grid.Width + c] = (byte)best;
-                }
-            }
-            var clip = GeometryOps.Transform(owned[site.Id], toUtm);
-            all.AddRange(polygonizer.Polygonize(truth, grid, clip, site.Id, years[site.Id]));
+                truth.AsSpan((window.RowOff + r) * output.Width + window.ColOff, grid.Width).CopyTo(classes.AsSpan(r * grid.Width, grid.Width));
+            var clip = GeometryOps.Transform(owned[site.Id], toGrid);
+            all.AddRange(polygonizer.Polygonize(classes, grid, clip, site.Id, years[site.Id]));
         }
         var numbered = all.Select((r, i) => new GpkgTileWriter.NumberedRegion(i + 1, r)).ToList();
         var files = GpkgTileWriter.Write(dir, region, numbered);
         GpkgTileWriter.Zip(dir, region, files);
         foreach (var f in files) File.Delete(f);
-        return numbered.Count;
-    }
-
-    /// <summary>A standard normal value for a pixel, from a hash (no shared random state: order-independent).</summary>
-    private static double Gauss(long x, long y, int seed)
-    {
-        var u1 = (ValueNoise.Hash(x, y, seed) + 1) / 2;
-        var u2 = (ValueNoise.Hash(x, y, seed ^ 0x5bd1e995) + 1) / 2;
-        return Math.Sqrt(-2 * Math.Log(Math.Max(u1, 1e-12))) * Math.Cos(2 * Math.PI * u2);
-    }
-
-    /// <summary>The ground truth of the whole region: which mine (if any) owns a point, and what is there.</summary>
-    private sealed class World(IReadOnlyList<MineLayout> mines, SynthPreset preset, int seed)
-    {
-        private readonly ValueNoise background = new(seed + 7, 200);
-        private readonly NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator[] locators =
-            mines.Select(m => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(m.Polygon)).ToArray();
-
-        public SynthPreset Preset => preset;
-
-        /// <summary>Class, owning mine (null outside every site) and turbidity at a point; sites with smaller ids win overlaps.</summary>
-        public (LulcClass Class, MineLayout? Mine, bool Turbid) Sample(double x, double y)
-        {
-            var mine = Owner(x, y);
-            if (mine is null) return (BackgroundClass(x, y), null, false);
-            var (cls, _, turbid) = mine.Sample(x, y);
-            return (cls, mine, turbid);
-        }
-
-        public (LulcClass Class, double Dh) ClassAndDh(double x, double y)
-        {
-            var mine = Owner(x, y);
-            if (mine is null)
-            {
-                var cls = BackgroundClass(x, y);
-                return (cls, cls == LulcClass.Vegetation ? -2.5 : 0);
-            }
-            var (c, dh, _) = mine.Sample(x, y);
-            return (c, dh);
-        }
-
-        private LulcClass BackgroundClass(double x, double y) =>
-            background.At(x, y) > 1 - 2 * preset.Vegetation ? LulcClass.Vegetation : LulcClass.BareSoil;
-
-        private MineLayout? Owner(double x, double y)
-        {
-            var p = new Coordinate(x, y);
-            for (var i = 0; i < mines.Count; i++)
-            {
-                var m = mines[i];
-                var dx = x - m.CentreX;
-                var dy = y - m.CentreY;
-                if (dx * dx + dy * dy > 4 * m.Radius * m.Radius) continue; // sites reach at most ~1.5 radii
-                if (locators[i].Locate(p) != Location.Exterior) return m;
-            }
-            return null;
-        }
-    }
-
-    /// <summary>Acquisition swaths: diagonal stripes, each with its own date, cycling through the years.</summary>
-    private sealed class TimeStripes(int[] years, int seed, double extent)
-    {
-        private readonly double angle = 0.3 + 0.5 * ((ValueNoise.Hash(seed, 1, 3) + 1) / 2);
-        private readonly double stripe = extent / Math.Max(2, years.Length) * 0.9;
-
-        public double At(double x, double y)
-        {
-            var s = (x * Math.Cos(angle) + y * Math.Sin(angle)) / stripe;
-            var k = (long)Math.Floor(s);
-            var year = years[(int)(((k % years.Length) + years.Length) % years.Length)];
-            return year + 0.05 + 0.9 * ((ValueNoise.Hash(k, 7, seed) + 1) / 2);
-        }
+        var total = all.Sum(r => r.AreaM2);
+        var shares = LulcClasses.All.ToDictionary(LulcClasses.NameOf, c => total > 0 ? all.Where(r => r.Class == c).Sum(r => r.AreaM2) / total : 0);
+        return (numbered.Count, shares);
     }
 }
