@@ -31,6 +31,13 @@ public sealed class SiteProcessor : IDisposable
 
     public FeatureExtractor Extractor => extractor;
 
+    /// <summary>A whole site as one block with its feature planes (analysis tools; the pipeline goes block by block).</summary>
+    public (AlignedSite Site, float[][] Planes) Prepare(CatalogEntry entry)
+    {
+        var site = aligner.Align(entry);
+        return (site, extractor.ComputePlanes(site));
+    }
+
     /// <summary>Plans a site: its grid, polygon and mask (no pixel data yet).</summary>
     public SiteLayout Plan(CatalogEntry entry) => aligner.Plan(entry);
 

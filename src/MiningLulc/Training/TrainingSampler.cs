@@ -89,3 +89,16 @@ public sealed class SiteSampler
         return raster;
     }
 }
+
+/// <summary>Whole-site helpers for analysis tools (small sites; the pipeline itself goes block by block).</summary>
+public static class TrainingSampler
+{
+    /// <summary>Reference classes (0 = no label) on an aligned site's grid, burnt by pixel centre; labels in EPSG:4326.</summary>
+    public static byte[] RasterizeLabels(AlignedSite site, IReadOnlyList<LabelPolygon> labels)
+    {
+        using var wgs84 = SpatialReference.Wgs84();
+        using var gridCrs = SpatialReference.Parse(site.Grid.CrsWkt);
+        using var toGrid = new CoordinateTransform(wgs84, gridCrs);
+        return SiteSampler.RasterizeLabels(site.Grid, labels.Select(l => GeometryOps.Transform(l.Geometry, toGrid)).ToList(), labels.Select(l => (double)l.Class).ToList());
+    }
+}
