@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NetTopologySuite.Geometries;
 
 namespace MiningLulc.Synthetic;
@@ -19,6 +20,7 @@ internal static class SitePlanner
     private sealed record Unit(List<(Geometry Outline, (double X, double Y, double R)? Annex)> Parts, double Area)
     {
         public double X, Y;
+        public bool WantsOverlap { get; init; }
         /// <summary>Largest distance from the unit's origin to any vertex.</summary>
         public double Reach;
         public double EquivalentRadius => Math.Sqrt(Area / Math.PI);
@@ -27,10 +29,22 @@ internal static class SitePlanner
     public static IReadOnlyList<PlannedSite> Plan(int count, SynthPreset preset, Random rng, double cx0, double cy0)
     {
         var areas = Enumerable.Range(0, count).Select(_ => 1e6 * SynthRandom.LogUniform(rng, preset.SiteAreaMinKm2, preset.SiteAreaMaxKm2)).ToArray();
+        // How many pairs, overlapping sites and two-part sites: the preset's shares, at least one each in a region of a few sites.
+        int Quota(double share, int of, int minimumCount) => share <= 0 ? 0 : Math.Max(of >= minimumCount ? 1 : 0, (int)Math.Round(share * of));
+        var pairs = Quota(preset.TouchingShare / 2, count, 4);
+        var kinds = new List<int>(); // 2 = a touching pair, 1 = a single site
+        for (var p = 0; p < pairs; p++) kinds.Add(2);
+        while (kinds.Sum() < count) kinds.Add(1);
+        rng.Shuffle(CollectionsMarshal.AsSpan(kinds));
+        var singles = kinds.Count(n => n == 1);
+        var overlapping = new HashSet<int>(Pick(rng, singles, Quota(preset.OverlapShare, singles, 3)));
+        var twoPart = new HashSet<int>(Pick(rng, singles, Quota(preset.AnnexShare, singles, 6)));
         var units = new List<Unit>();
-        for (var k = 0; k < count; k++)
+        var single = 0;
+        var k = 0;
+        foreach (var kind in kinds)
         {
-            if (k + 1 < count && SynthRandom.Chance(rng, preset.TouchingShare))
+            if (kind == 2)
             {
                 // Two concessions cut from one blob along a bent line through its centre: they share that border, vertex for vertex.
                 // Both parts stay within the preset's area range: the pair's area is bounded by it.
@@ -40,11 +54,11 @@ internal static class SitePlanner
                 var (a, b) = SplitBlob(total, angle, share, rng);
                 var parts = new List<(Geometry, (double, double, double)?)> { (a, null), (b, null) };
                 units.Add(new Unit(parts, total));
-                k++;
+                k += 2;
                 continue;
             }
             // A detached part takes its area from the main one, so the site's area stays the drawn one.
-            var withAnnex = SynthRandom.Chance(rng, preset.AnnexShare);
+            var withAnnex = twoPart.Contains(single);
             var aa = withAnnex ? Math.Min(areas[k] * SynthRandom.Uniform(rng, 0.05, 0.15), 0.15e6) : 0;
             var outline = Blob(0, 0, areas[k] - aa, rng);
             (double, double, double)? annex = null;
@@ -62,7 +76,9 @@ internal static class SitePlanner
                 }
                 else outline = Blob(0, 0, areas[k], rng); // too close to its own outline: one part after all
             }
-            units.Add(new Unit([(outline, annex)], areas[k]));
+            units.Add(new Unit([(outline, annex)], areas[k]) { WantsOverlap = overlapping.Contains(single) });
+            single++;
+            k++;
         }
         foreach (var u in units)
             u.Reach = u.Parts.SelectMany(p => p.Outline.Coordinates).Max(c => Math.Sqrt(c.X * c.X + c.Y * c.Y));
@@ -70,14 +86,14 @@ internal static class SitePlanner
         // Place big units first in a square sized for the preset's density.
         var side = Math.Max(Math.Sqrt(areas.Sum() / preset.SiteDensity), 2.2 * units.Max(u => u.Reach));
         var placed = new List<Unit>();
-        foreach (var u in units.OrderByDescending(u => u.Area))
+        // Sites that overlap a neighbour come last, when there are neighbours to overlap.
+        foreach (var u in units.OrderBy(u => u.WantsOverlap).ThenByDescending(u => u.Area))
         {
-            var wantsOverlap = u.Parts.Count == 1 && SynthRandom.Chance(rng, preset.OverlapShare);
             var ok = false;
-            for (var attempt = 0; attempt < 4000 && !ok; attempt++)
+            for (var attempt = 0; attempt < 6000 && !ok; attempt++)
             {
-                if (attempt > 0 && attempt % 800 == 0) side *= 1.1; // crowded: widen the region
-                Unit? target = wantsOverlap && attempt < 400 && placed.Count > 0 ? placed[rng.Next(placed.Count)] : null;
+                if (attempt >= 2000 && attempt % 800 == 0) side *= 1.1; // crowded: widen the region
+                Unit? target = u.WantsOverlap && attempt < 2000 && placed.Count > 0 ? placed[rng.Next(placed.Count)] : null;
                 if (target is not null)
                 {
                     var ang = rng.NextDouble() * 2 * Math.PI;
@@ -117,6 +133,14 @@ internal static class SitePlanner
             result.Add(new PlannedSite(ids[i], outline, c.X, c.Y, Math.Sqrt(main.Area / Math.PI), annex));
         }
         return result.OrderBy(s => s.Id).ToList();
+    }
+
+    /// <summary><paramref name="n"/> distinct indices out of <paramref name="of"/>, seeded.</summary>
+    private static IEnumerable<int> Pick(Random rng, int of, int n)
+    {
+        var all = Enumerable.Range(0, of).ToArray();
+        rng.Shuffle(all);
+        return all.Take(Math.Min(n, of));
     }
 
     private static double Distance(Unit a, Unit b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
