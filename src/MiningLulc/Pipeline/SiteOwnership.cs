@@ -24,8 +24,10 @@ public static class SiteOwnership
             var g = s.Geometry;
             if (earlier.Count > 0)
             {
-                var union = NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(earlier);
-                g = g.Difference(union);
+                // Robust overlay (snapping fallback): real site files have borders that nearly, but not
+                // exactly, coincide, where plain overlay throws a TopologyException.
+                var union = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Union(earlier);
+                g = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(g, union, NetTopologySuite.Operation.Overlay.SpatialFunction.Difference);
             }
             owned[s.Id] = g;
         }
