@@ -8,7 +8,7 @@ namespace MiningLulc.Tests.Align;
 
 /// <summary>Block-wise processing: same answers as the whole site, memory bounded by the block.</summary>
 [Collection(SyntheticRegionCollection.Name)]
-public class BlockTests(SyntheticRegionFixture region, Xunit.Abstractions.ITestOutputHelper output)
+public class BlockTests(SyntheticRegionFixture region)
 {
     [Fact]
     public void SmallBlocksGiveTheSameClassesAsOneBlock()
@@ -25,7 +25,18 @@ public class BlockTests(SyntheticRegionFixture region, Xunit.Abstractions.ITestO
         Assert.True(whole.Count(c => c != 0) > 1000);
         Assert.Equal(whole, Classes(17)); // odd block size: blocks end mid-feature-window everywhere
     }
+}
 
+/// <summary>Live memory is measured for the whole process, so this runs alone (no other test allocating meanwhile).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialCollection
+{
+    public const string Name = "serial (process-wide measurements)";
+}
+
+[Collection(SerialCollection.Name)]
+public class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output)
+{
     /// <summary>
     /// A 1,600 x 1,600 px site (synthetic, constant reflectance): live managed memory while reading it
     /// block by block stays near the 1-byte-per-pixel mask plus one block, far below the ~50 bytes
