@@ -120,6 +120,10 @@ public sealed record AlignSettings
 {
     /// <summary>GDAL resampling for the DCM onto the composite grid.</summary>
     public string DcmResampling { get; init; } = "bilinear";
+    /// <summary>GDAL resampling for the DCM's time stamps (a decimal year must never be interpolated between acquisitions).</summary>
+    public string TimeResampling { get; init; } = "near";
+    /// <summary>GDAL resampling for composite bands stored coarser than the grid (20 m bands onto 10 m); Earth Engine uses nearest.</summary>
+    public string BandResampling { get; init; } = "near";
     /// <summary>Pixels added around each site's bounding box, for focal features.</summary>
     public int HaloPixels { get; init; } = 3;
     /// <summary>Sites are read and classified in blocks of at most this many pixels a side (bounds memory).</summary>

@@ -30,7 +30,8 @@ internal static class RunCommand
         var config = configPath is null && preset is null ? model.Card.Config : CommonOptions.Load(configPath, preset);
         var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config, Zip = zip, Workers = workers, Shard = shard }, p));
         ConsoleUi.Facts($"region '{result.Region}' ({config.Name} method)", [
-            ("sites", $"{result.Done} done ({result.Reused} from an earlier run), {result.Failed} failed, {result.Skipped} skipped"),
+            ("sites", $"{result.Done} done ({result.Reused} from an earlier run), {result.Failed} failed, {result.Skipped} skipped" +
+                (result.Partial > 0 ? $"; {result.Partial} only partly inside the rasters (see the manifest's coverage)" : "")),
             ("features", shard.IsAll ? $"{result.Features} in {result.Files.Count} file(s)" : $"{result.Features} kept for the merge (shard {shard}): run again without --shard to write the GeoPackages"),
         ]);
         foreach (var f in result.Files) CommandAction.Written("written", f);

@@ -4,7 +4,13 @@ using NetTopologySuite.Geometries;
 namespace MiningLulc.Align;
 
 /// <summary>A site before its pixels are read: grid, polygon in the grid CRS, and mask (1 = in the site), 1 byte per pixel.</summary>
-public sealed record SiteLayout(CatalogEntry Entry, SiteGrid Grid, Geometry SiteInGridCrs, byte[] SiteMask);
+public sealed record SiteLayout(CatalogEntry Entry, SiteGrid Grid, Geometry SiteInGridCrs, byte[] SiteMask)
+{
+    /// <summary>Share of the site's area inside the composite's tiles (1 = wholly covered).</summary>
+    public double InsideComposite { get; init; } = 1;
+    /// <summary>Share of the site's area inside the DCM's tiles (1 = wholly covered).</summary>
+    public double InsideDcm { get; init; } = 1;
+}
 
 /// <summary>
 /// One site's (or one block's) inputs on one grid, as structure-of-arrays planes (row-major, <see cref="SiteGrid.PixelCount"/> long):
@@ -18,6 +24,8 @@ public sealed class AlignedSite
     /// <summary>Ten planes in the order of <see cref="InputSettings.BandNames"/>.</summary>
     public required float[][] Bands { get; init; }
     public required float[] Dh { get; init; }
+    /// <summary>The DCM's time stamp (decimal year of the later acquisition; NaN = none), warped with nearest.</summary>
+    public required float[] Time { get; init; }
     /// <summary>1 where the pixel belongs to the site (all-touched, or centre-inside per setting).</summary>
     public required byte[] SiteMask { get; init; }
     /// <summary>1 where all ten reflectances are valid.</summary>

@@ -30,6 +30,26 @@ public static class BandMatcher
         return Enumerable.Range(1, wanted.Count).ToArray();
     }
 
+    /// <summary>
+    /// The band a one-band file holds, from a token of its file name (<c>T32TQM_2019_B8A_20m.tif</c> → B8A):
+    /// null when no token, or more than one, names a band.
+    /// </summary>
+    public static string? FromFileName(string path)
+    {
+        var tokens = Path.GetFileNameWithoutExtension(path).Split(['_', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries)
+            .Where(IsBandToken).Select(Normalize).Distinct().ToList();
+        return tokens.Count == 1 ? tokens[0] : null;
+    }
+
+    /// <summary>B1..B12 with an optional leading zero, and B8A: "B05", "b8a", "B11".</summary>
+    private static bool IsBandToken(string t)
+    {
+        if (t.Length < 2 || t.Length > 4 || (t[0] != 'B' && t[0] != 'b')) return false;
+        var rest = t[1..];
+        if (rest.EndsWith('a') || rest.EndsWith('A')) return rest.Length <= 3 && int.TryParse(rest[..^1], out var a) && a == 8;
+        return int.TryParse(rest, System.Globalization.NumberStyles.None, null, out var n) && n is >= 1 and <= 12;
+    }
+
     /// <summary>"b02" → "B2", "B8a" → "B8A", " B11 " → "B11".</summary>
     internal static string Normalize(string name)
     {

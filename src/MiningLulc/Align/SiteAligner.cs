@@ -15,17 +15,44 @@ public sealed class SiteAligner : IDisposable
 {
     private readonly RegionFolder folder;
     private readonly AlignSettings settings;
-    private readonly Dictionary<int, (RasterDataset Dataset, int[] Bands)> composites = [];
+    private readonly Dictionary<int, Composite> composites = [];
     private readonly Lazy<RasterDataset> dcm;
+    private readonly Lazy<RasterDataset?> time;
+    private readonly Lazy<Geometry> dcmFootprint;
     private readonly SpatialReference wgs84 = SpatialReference.Wgs84();
 
     public SiteAligner(RegionFolder folder, AlignSettings settings)
     {
         this.folder = folder;
         this.settings = settings;
-        var nd = folder.Settings.DcmNoData.ToString(CultureInfo.InvariantCulture);
-        dcm = new Lazy<RasterDataset>(() => GdalUtils.BuildVrt("", folder.DcmFiles(), ["-srcnodata", nd, "-vrtnodata", nd]));
+        dcm = new Lazy<RasterDataset>(() => Mosaic(folder.DcmFiles(), folder.Settings.DcmNoData));
+        time = new Lazy<RasterDataset?>(() => folder.TimeFiles() is { Count: > 0 } files ? Mosaic(files, folder.Settings.TimeNoData) : null);
+        dcmFootprint = new Lazy<Geometry>(() => Footprint(folder.DcmFiles()));
     }
+
+    private static RasterDataset Mosaic(IReadOnlyList<string> files, double noData)
+    {
+        var nd = noData.ToString("R", CultureInfo.InvariantCulture);
+        return GdalUtils.BuildVrt("", files, ["-srcnodata", nd, "-vrtnodata", nd]);
+    }
+
+    /// <summary>The union of the DCM tiles' extents (EPSG:4326): where the DCM has tiles at all.</summary>
+    private static Geometry Footprint(IReadOnlyList<string> files)
+    {
+        var extents = new List<Geometry>();
+        foreach (var f in files)
+        {
+            using var ds = RasterDataset.Open(f);
+            var t = ds.Transform;
+            var (x0, y0) = t.ToWorld(0, 0);
+            var (x1, y1) = t.ToWorld(ds.Width, ds.Height);
+            extents.Add(GeometryFactory.Default.ToGeometry(new Envelope(x0, x1, y0, y1)));
+        }
+        return NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(extents);
+    }
+
+    /// <summary>Which files hold which bands of a year's composite, at what pixel size.</summary>
+    public string DescribeComposite(int year) => Composite(year).Describe();
 
     /// <summary>A whole site as one block (the align command, tests; small sites).</summary>
     public AlignedSite Align(CatalogEntry entry)
@@ -41,16 +68,17 @@ public sealed class SiteAligner : IDisposable
     public SiteLayout Plan(CatalogEntry entry)
     {
         if (entry.Year is not int year) throw new InvalidOperationException($"site {entry.Site.Id} has no year");
-        var (s2, _) = Composite(year);
+        var s2 = Composite(year);
         using var s2Crs = s2.Crs();
         using var toGrid = new CoordinateTransform(wgs84, s2Crs);
         var siteInGrid = GeometryOps.Transform(entry.Site.Geometry, toGrid);
         var window = WindowAround(siteInGrid.EnvelopeInternal, s2.Transform, settings.HaloPixels).Intersect(s2.FullWindow);
-        if (window.IsEmpty)
+        var insideComposite = ShareInside(siteInGrid, s2.Footprint);
+        if (window.IsEmpty || insideComposite == 0)
             throw new InvalidInputException($"site {entry.Site.Id} lies outside the {year} composite", s2.Path);
         var grid = new SiteGrid(window.Width, window.Height, s2.Transform.Shift(window.ColOff, window.RowOff), s2.CrsWkt, window);
         var mask = RasterizeSite(grid, siteInGrid, allTouched: !settings.CentreInside);
-        return new SiteLayout(entry, grid, siteInGrid, mask);
+        return new SiteLayout(entry, grid, siteInGrid, mask) { InsideComposite = insideComposite, InsideDcm = ShareInside(entry.Site.Geometry, dcmFootprint.Value) };
     }
 
     /// <summary>
@@ -73,20 +101,19 @@ public sealed class SiteAligner : IDisposable
     /// <summary>Reads the pixel data of a window of the site grid.</summary>
     public AlignedSite Read(SiteLayout layout, Window window)
     {
-        var (s2, bandIndices) = Composite(layout.Entry.Year!.Value);
+        var s2 = Composite(layout.Entry.Year!.Value);
         var grid = layout.Grid.Sub(window);
         var n = grid.PixelCount;
-        var bands = new float[bandIndices.Length][];
+        var bands = s2.Read(grid);
         var valid = new byte[n];
         valid.AsSpan().Fill(1);
         var noData = (float)folder.Settings.S2NoData;
         var scale = (float)folder.Settings.S2Scale;
         var offset = (float)folder.Settings.S2Offset;
-        for (var b = 0; b < bandIndices.Length; b++)
+        for (var b = 0; b < bands.Length; b++)
         {
-            var plane = new float[n];
-            s2.Read(bandIndices[b], grid.SourceWindow, plane.AsSpan());
-            var declared = s2.BandInfo(bandIndices[b]).NoData;
+            var plane = bands[b];
+            var declared = s2.DeclaredNoData(b);
             for (var i = 0; i < n; i++)
             {
                 var v = plane[i];
@@ -97,12 +124,12 @@ public sealed class SiteAligner : IDisposable
                 }
                 else plane[i] = v * scale + offset;
             }
-            bands[b] = plane;
         }
         var mask = new byte[n];
         for (var r = 0; r < window.Height; r++)
             Array.Copy(layout.SiteMask, (window.RowOff + r) * layout.Grid.Width + window.ColOff, mask, r * window.Width, window.Width);
-        return new AlignedSite { Entry = layout.Entry, Grid = grid, Bands = bands, Dh = WarpDcm(grid), SiteMask = mask, Valid = valid, SiteInGridCrs = layout.SiteInGridCrs };
+        return new AlignedSite { Entry = layout.Entry, Grid = grid, Bands = bands, Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData),
+            Time = time.Value is { } t ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData) : NaNs(n), SiteMask = mask, Valid = valid, SiteInGridCrs = layout.SiteInGridCrs };
     }
 
     /// <summary>The pixel window covering an envelope (in the grid's CRS) plus a halo.</summary>
@@ -116,25 +143,20 @@ public sealed class SiteAligner : IDisposable
         return new Window(c0, r0, Math.Max(0, c1 - c0), Math.Max(0, r1 - r0));
     }
 
-    private float[] WarpDcm(SiteGrid grid)
+    private static float[] NaNs(int n)
     {
-        var (x0, y0) = grid.Transform.ToWorld(0, 0);
-        var (x1, y1) = grid.Transform.ToWorld(grid.Width, grid.Height);
-        var inv = CultureInfo.InvariantCulture;
-        using var warped = GdalUtils.Warp("", [dcm.Value],
-        [
-            "-of", "MEM", "-t_srs", grid.CrsWkt,
-            "-te", Math.Min(x0, x1).ToString("R", inv), Math.Min(y0, y1).ToString("R", inv), Math.Max(x0, x1).ToString("R", inv), Math.Max(y0, y1).ToString("R", inv),
-            "-ts", grid.Width.ToString(inv), grid.Height.ToString(inv),
-            // -et 0: exact per-pixel transformation (sites are small; the default 0.125 px approximation would bias dh on slopes).
-            "-r", settings.DcmResampling, "-ot", "Float32", "-et", "0",
-            "-srcnodata", folder.Settings.DcmNoData.ToString("R", inv), "-dstnodata", "nan",
-        ]);
-        var dh = new float[grid.PixelCount];
-        warped.Read(1, new Window(0, 0, grid.Width, grid.Height), dh.AsSpan());
-        var nd = (float)folder.Settings.DcmNoData;
-        for (var i = 0; i < dh.Length; i++) if (dh[i] == nd) dh[i] = float.NaN;
-        return dh;
+        var plane = new float[n];
+        plane.AsSpan().Fill(float.NaN);
+        return plane;
+    }
+
+    /// <summary>The share of a polygon's area inside another (1 when it has no area).</summary>
+    private static double ShareInside(Geometry site, Geometry footprint)
+    {
+        var area = site.Area;
+        if (area <= 0) return 1;
+        if (footprint.Contains(site)) return 1;
+        return Math.Clamp(site.Intersection(footprint).Area / area, 0, 1);
     }
 
     internal static byte[] RasterizeSite(SiteGrid grid, Geometry siteInGrid, bool allTouched)
@@ -149,23 +171,19 @@ public sealed class SiteAligner : IDisposable
         return mask;
     }
 
-    private (RasterDataset, int[]) Composite(int year)
+    private Composite Composite(int year)
     {
         if (composites.TryGetValue(year, out var c)) return c;
         var files = folder.S2Files(year);
         if (files.Count == 0) throw new InvalidInputException($"no Sentinel-2 composite for {year}", folder.Directory);
-        var ds = files.Count == 1 ? RasterDataset.Open(files[0]) : GdalUtils.BuildVrt("", files);
-        var path = files.Count == 1 ? files[0] : Path.GetDirectoryName(files[0])!;
-        if (!ds.HasTransform) throw new InvalidInputException("composite has no geotransform", path);
-        var bands = BandMatcher.Match(ds.Bands, folder.Settings.BandNames, path);
-        composites[year] = (ds, bands);
-        return (ds, bands);
+        return composites[year] = MiningLulc.Align.Composite.Open(year, files, folder.Settings, settings.BandResampling);
     }
 
     public void Dispose()
     {
-        foreach (var (ds, _) in composites.Values) ds.Dispose();
+        foreach (var c in composites.Values) c.Dispose();
         if (dcm.IsValueCreated) dcm.Value.Dispose();
+        if (time.IsValueCreated) time.Value?.Dispose();
         wgs84.Dispose();
     }
 }

@@ -6,4 +6,8 @@ public readonly record struct PipelineProgress(string Stage, int Done, int Total
 /// <summary>Per-site outcome, as written to the run manifest.</summary>
 public enum SiteOutcome { Done, Failed, Skipped }
 
-public sealed record SiteReport(long SiteId, SiteOutcome Outcome, string? Reason, int? Year, int Features, int ClassifiedPixels);
+public sealed record SiteReport(long SiteId, SiteOutcome Outcome, string? Reason, int? Year, int Features, int ClassifiedPixels)
+{
+    /// <summary>How well the inputs covered the site (done sites only).</summary>
+    public Align.SiteCoverage? Coverage { get; init; }
+}

@@ -29,6 +29,8 @@ public sealed record RunResult(string Region, IReadOnlyList<string> Files, strin
     public int Failed => Sites.Count(s => s.Outcome == SiteOutcome.Failed);
     public int Skipped => Sites.Count(s => s.Outcome == SiteOutcome.Skipped);
     public int Done => Sites.Count(s => s.Outcome == SiteOutcome.Done);
+    /// <summary>Done sites that lie partly outside the composite's or the DCM's tiles.</summary>
+    public int Partial => Sites.Count(s => s.Coverage?.Partial == true);
 }
 
 /// <summary>
@@ -77,8 +79,8 @@ public static class RegionRunner
             {
                 try
                 {
-                    var (list, classified) = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
-                    var report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, list.Count, classified);
+                    var (list, classified, coverage) = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
+                    var report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, list.Count, classified) { Coverage = coverage };
                     store.Save(report, list);
                     regions[entry.Site.Id] = list;
                     reports.Add(report);
@@ -149,6 +151,7 @@ public static class RegionRunner
             SitesDone = sites.Count(s => s.Outcome == SiteOutcome.Done),
             SitesFailed = sites.Count(s => s.Outcome == SiteOutcome.Failed),
             SitesSkipped = sites.Count(s => s.Outcome == SiteOutcome.Skipped),
+            SitesPartial = sites.Count(s => s.Coverage?.Partial == true),
             Sites = sites,
         };
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(manifest, EngineConfig.Json));

@@ -49,29 +49,35 @@ public sealed class SiteProcessor : IDisposable
     }
 
     /// <summary>The class raster of a site on its grid (after smoothing when enabled); 0 = not classified.</summary>
-    public byte[] ClassRaster(ClassifierModel model, SiteLayout layout)
+    public byte[] ClassRaster(ClassifierModel model, SiteLayout layout) => ClassRaster(model, layout, out _);
+
+    /// <summary>The class raster, and how well the inputs covered the site.</summary>
+    public byte[] ClassRaster(ClassifierModel model, SiteLayout layout, out SiteCoverage coverage)
     {
         var classes = new byte[layout.Grid.PixelCount];
+        var counter = new CoverageCounter(layout);
         foreach (var (block, interior, planes) in Blocks(layout))
         {
             var offset = (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
             SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset);
+            counter.Add(block, interior);
         }
+        coverage = counter.Result;
         return SmoothStage.Apply(classes, layout.Grid, config.Smooth);
     }
 
     /// <summary>The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326).</summary>
-    public (IReadOnlyList<ClassRegion> Regions, int ClassifiedPixels) Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea)
+    public (IReadOnlyList<ClassRegion> Regions, int ClassifiedPixels, SiteCoverage Coverage) Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea)
     {
         var layout = Plan(entry);
-        var classes = ClassRaster(model, layout);
+        var classes = ClassRaster(model, layout, out var coverage);
         var classified = 0;
         foreach (var c in classes) if (c != 0) classified++;
         using var gridCrs = SpatialReference.Parse(layout.Grid.CrsWkt);
         using var toGrid = new CoordinateTransform(wgs84, gridCrs);
         var clip = ReferenceEquals(ownedArea, entry.Site.Geometry) ? layout.SiteInGridCrs : GeometryOps.Transform(ownedArea, toGrid);
         var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value);
-        return (regions, classified);
+        return (regions, classified, coverage);
     }
 
     /// <summary>Training rows of a labelled site, sampled per class across its blocks.</summary>

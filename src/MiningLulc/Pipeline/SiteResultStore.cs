@@ -14,7 +14,7 @@ namespace MiningLulc.Pipeline;
 /// </summary>
 public sealed class SiteResultStore
 {
-    private const string Magic = "MLSR1";
+    private const string Magic = "MLSR2";
     private readonly string directory;
 
     public SiteResultStore(string outDirectory, string fingerprint)
@@ -44,6 +44,13 @@ public sealed class SiteResultStore
             w.Write(report.SiteId);
             w.Write(report.Year ?? 0);
             w.Write(report.ClassifiedPixels);
+            var c = report.Coverage ?? new Align.SiteCoverage();
+            w.Write(c.SitePixels);
+            w.Write(c.InsideComposite);
+            w.Write(c.InsideDcm);
+            w.Write(c.WithReflectance);
+            w.Write(c.WithDh);
+            w.Write(c.DhFromOtherYear);
             w.Write(regions.Count);
             var wkb = new WKBWriter(ByteOrder.LittleEndian, false, false, false);
             foreach (var r in regions)
@@ -73,6 +80,11 @@ public sealed class SiteResultStore
             if (r.ReadString() != Magic || r.ReadString() != Fingerprint || r.ReadInt64() != siteId) return null;
             var year = r.ReadInt32();
             var classified = r.ReadInt32();
+            var coverage = new Align.SiteCoverage
+            {
+                SitePixels = r.ReadInt32(), InsideComposite = r.ReadDouble(), InsideDcm = r.ReadDouble(),
+                WithReflectance = r.ReadDouble(), WithDh = r.ReadDouble(), DhFromOtherYear = r.ReadDouble(),
+            };
             var count = r.ReadInt32();
             var reader = new WKBReader(Geo.GeometryOps.Wgs84Factory.GeometryServices);
             var regions = new List<ClassRegion>(count);
@@ -86,7 +98,7 @@ public sealed class SiteResultStore
                 var geometry = (MultiPolygon)reader.Read(r.ReadBytes(r.ReadInt32()));
                 regions.Add(new ClassRegion(siteId, row, col, cls, geometry, area, y));
             }
-            return (new SiteReport(siteId, SiteOutcome.Done, null, year == 0 ? null : year, count, classified), regions);
+            return (new SiteReport(siteId, SiteOutcome.Done, null, year == 0 ? null : year, count, classified) { Coverage = coverage }, regions);
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or ParseException or InvalidCastException or ArgumentException)
         {

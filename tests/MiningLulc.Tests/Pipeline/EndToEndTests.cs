@@ -22,6 +22,17 @@ public class EndToEndTests(SyntheticRegionFixture region)
         foreach (var f in result.Files) Assert.Empty(PublishedSchemaValidator.Check(f));
         Assert.True(File.Exists(Path.Combine(output, "sample.zip")));
         Assert.True(File.Exists(result.ManifestPath));
+        // Every site lies inside the rasters: coverage says so, per site, in the manifest too.
+        Assert.All(result.Sites, s => Assert.False(s.Coverage!.Partial));
+        Assert.All(result.Sites, s => Assert.InRange(s.Coverage!.WithReflectance, 0.8, 1.0));
+        Assert.All(result.Sites, s => Assert.True(s.Coverage!.SitePixels >= s.ClassifiedPixels));
+        using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(result.ManifestPath)))
+        {
+            Assert.Equal(0, manifest.RootElement.GetProperty("sites_partial").GetInt32());
+            var first = manifest.RootElement.GetProperty("sites")[0].GetProperty("coverage");
+            Assert.False(first.GetProperty("partial").GetBoolean());
+            Assert.True(first.GetProperty("with_dh").GetDouble() > 0.5);
+        }
 
         var predicted = LabelReader.Read(output);
         Assert.Equal(result.Features, predicted.Count); // loose files and the zip are counted once

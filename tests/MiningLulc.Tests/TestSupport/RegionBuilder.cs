@@ -40,8 +40,8 @@ public sealed class RegionBuilder(string directory)
         return this;
     }
 
-    /// <summary>A 1° DCM tile (and its TIME tile) at <paramref name="pixelsPerDegree"/> with dh = f(lon, lat) at pixel centres.</summary>
-    public RegionBuilder DcmTile(int lon0, int lat0, int pixelsPerDegree, Func<double, double, float> dh, float time = 2020.5f, Func<double, double, bool>? isVoid = null)
+    /// <summary>A 1° DCM tile (and its TIME tile) at <paramref name="pixelsPerDegree"/> with dh = f(lon, lat) at pixel centres (time: constant, or timeOf(lon, lat)).</summary>
+    public RegionBuilder DcmTile(int lon0, int lat0, int pixelsPerDegree, Func<double, double, float> dh, float time = 2020.5f, Func<double, double, bool>? isVoid = null, Func<double, double, float>? timeOf = null)
     {
         var dir = Path.Combine(Directory, "dcm");
         System.IO.Directory.CreateDirectory(dir);
@@ -60,6 +60,7 @@ public sealed class RegionBuilder(string directory)
             {
                 var (lon, lat) = profile.Transform.ToWorld(c + 0.5, r + 0.5);
                 row[c] = isVoid?.Invoke(lon, lat) == true ? -32767 : dh(lon, lat);
+                if (timeOf is not null) times[c] = timeOf(lon, lat);
             }
             d.Write(1, new Window(0, r, n, 1), row.AsSpan());
             t.Write(1, new Window(0, r, n, 1), times.AsSpan());
