@@ -118,6 +118,17 @@ public static class Inspector
             ("labels", f.LabelFiles().Count == 0 ? "none" : string.Join(", ", f.LabelFiles().Select(Path.GetFileName))),
         };
         var problems = catalog.Problems.Select(p => $"feature {p.Fid} (site {p.Id?.ToString(Inv) ?? "?"}): {p.Reason}").ToList();
+        foreach (var year in f.S2Years())
+        {
+            // Opening each year's composite finds what would stop its sites: unnamed bands, mixed CRS, missing bands.
+            try
+            {
+                using var composite = Composite.Open(year, f.S2Files(year), config.Input, config.Align.BandResampling);
+                using var crs = composite.Crs();
+                facts.Add(($"composite {year.ToString(Inv)}", $"{crs}: {composite.Describe()}"));
+            }
+            catch (MiningLulcException e) { problems.Add($"composite {year.ToString(Inv)}: {e.Message}"); }
+        }
         problems.AddRange(catalog.Entries.Where(e => e.Status == SiteStatus.Skipped).Select(e => $"site {e.Site.Id}: {e.Reason}"));
         problems.AddRange(catalog.Entries.Where(e => e.Site.Repair is not null).Select(e => $"site {e.Site.Id}: geometry repaired ({e.Site.Repair})"));
         var rows = catalog.Entries.Select(e => (IReadOnlyList<string>)
