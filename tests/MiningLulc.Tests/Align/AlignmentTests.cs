@@ -26,6 +26,7 @@ public class AlignmentTests
     [Theory]
     [InlineData(32719, -69.9985, -23.5, 600.0)]   // southern hemisphere, straddles the 70° W tile border
     [InlineData(32633, 15.51, 45.23, 450.0)]      // northern hemisphere, inside one tile
+    [InlineData(32633, 18.0005, 45.3, 600.0)]     // centroid in zone 34, composite in zone 33: the composite's CRS wins; 18° E tile border too
     public void WarpedDhMatchesTheAnalyticFunctionAtEveryPixelCentre(int utmEpsg, double lon, double lat, double half)
     {
         const double A = 0.01, B = 0.015;
@@ -49,6 +50,7 @@ public class AlignmentTests
         foreach (var (tx, ty) in tiles) builder.DcmTile(tx, ty, PixelsPerDegree, F);
 
         var site = Align(tmp.Path);
+        using (var gridCrs = SpatialReference.Parse(site.Grid.CrsWkt)) Assert.Equal(utmEpsg, gridCrs.Epsg);
         using var toLonLat = new CoordinateTransform(utm, wgs84);
         var checkedPixels = 0;
         var worst = 0.0;
