@@ -28,10 +28,10 @@ internal static class DemoCommand
         AnsiConsole.MarkupLine($"[bold]MiningLulc demo[/] on [blue]{Markup.Escape(region)}[/] with the [blue]{Markup.Escape(config.Name)}[/] method: {Markup.Escape(config.Description)}");
         var result = ConsoleUi.WithProgress(p => DemoRunner.Run(new DemoRequest { RegionDirectory = region, OutDirectory = output, Config = config, Workers = workers }, p));
         var card = result.Training.Model.Card;
-        var summary = new Table().Border(TableBorder.Rounded).Title("[bold]summary[/]").AddColumn("").AddColumn("overall accuracy").AddColumn("kappa").AddColumn("macro F1").AddColumn("sites");
-        summary.AddRow("all sites", ConsoleUi.F3(result.All.OverallAccuracy), ConsoleUi.F3(result.All.Kappa), ConsoleUi.F3(result.All.MacroF1), result.All.Sites.ToString());
+        var summary = new Table().Border(TableBorder.Rounded).Title("[bold]summary[/]").AddColumn("").AddColumn("overall accuracy").AddColumn("kappa").AddColumn("macro F1").AddColumn("site clusters");
+        summary.AddRow("all sites", ConsoleUi.F3(result.All.OverallAccuracy), ConsoleUi.F3(result.All.Kappa), ConsoleUi.F3(result.All.MacroF1), result.All.SiteClusters.ToString());
         if (result.HeldOut is { } h)
-            summary.AddRow("[bold]held-out sites[/] (never trained on)", ConsoleUi.F3(h.OverallAccuracy), ConsoleUi.F3(h.Kappa), ConsoleUi.F3(h.MacroF1), h.Sites.ToString());
+            summary.AddRow("[bold]held-out sites[/] (never trained on)", ConsoleUi.F3(h.OverallAccuracy), ConsoleUi.F3(h.Kappa), ConsoleUi.F3(h.MacroF1), h.SiteClusters.ToString());
         summary.Caption($"method {config.Name}: {card.Trainer}, {card.Features.Count} features ({card.FeatureSet}); {result.Training.TrainingSites.Count} training sites, {result.Training.HeldOutSites.Count} held out");
         AssessCommand.Render(result.HeldOut ?? result.All, result.HeldOut is null ? "per class, all sites" : "per class, held-out sites");
         AnsiConsole.Write(summary);

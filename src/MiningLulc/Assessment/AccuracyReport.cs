@@ -31,7 +31,8 @@ public sealed record AccuracyReport
     [JsonPropertyName("classes")] public IReadOnlyList<string> Classes { get; init; } = LulcClasses.Names;
     [JsonPropertyName("by_year")] public required IReadOnlyDictionary<string, YearAccuracy> ByYear { get; init; }
     [JsonPropertyName("compared_area_m2")] public double ComparedAreaM2 { get; init; }
-    [JsonPropertyName("sites")] public int Sites { get; init; }
+    /// <summary>Groups of touching reference polygons compared (the bootstrap's units; touching sites count once).</summary>
+    [JsonPropertyName("site_clusters")] public int SiteClusters { get; init; }
     [JsonPropertyName("method")] public required string Method { get; init; }
 
     internal static AccuracyReport Create(ConfusionMatrix total, IReadOnlyDictionary<int, ConfusionMatrix> byYear, double[] referenceArea,
@@ -47,7 +48,7 @@ public sealed record AccuracyReport
             PerClass = perClass, ConfusionMatrixM2 = total.ToArray(),
             ByYear = byYear.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture),
                 kv => new YearAccuracy(kv.Value.OverallAccuracy, kv.Value.Kappa, kv.Value.MacroF1, kv.Value.Total)),
-            ComparedAreaM2 = total.Total, Sites = sites, Method = method,
+            ComparedAreaM2 = total.Total, SiteClusters = sites, Method = method,
         };
     }
 
@@ -69,7 +70,7 @@ public sealed record AccuracyReport
         var sb = new StringBuilder();
         sb.AppendLine($"# {title}").AppendLine();
         sb.AppendLine($"- Overall accuracy: **{OverallAccuracy.ToString("0.000", inv)}**, kappa {Kappa.ToString("0.000", inv)}, macro F1 {MacroF1.ToString("0.000", inv)}");
-        sb.AppendLine($"- Compared area: {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² over {Sites} sites").AppendLine();
+        sb.AppendLine($"- Compared area: {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² over {SiteClusters} site clusters (touching reference polygons count once)").AppendLine();
         sb.AppendLine("| class | producer's | user's | F1 | reference km² | mapped km² | adjusted km² ± 95 % |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (name, c) in PerClass)
