@@ -24,6 +24,15 @@ public static class LulcClasses
         "Open pit", "Waste dumping site", "General disturbed land", "Water body", "Facility", "Bare soil", "Vegetation",
     ];
 
+    /// <summary>
+    /// Display colours in code order (index 0 = code 1), one place for maps, quicklooks and plots:
+    /// pit red, dump brown, disturbed orange, water blue, facility purple, bare soil sand, vegetation green.
+    /// </summary>
+    public static readonly IReadOnlyList<(byte R, byte G, byte B)> Colours =
+    [
+        (215, 48, 31), (140, 81, 10), (253, 174, 97), (43, 131, 186), (123, 50, 148), (230, 216, 173), (26, 150, 65),
+    ];
+
     public static IEnumerable<LulcClass> All => Enumerable.Range(1, Count).Select(c => (LulcClass)c);
 
     public static string NameOf(LulcClass c) =>

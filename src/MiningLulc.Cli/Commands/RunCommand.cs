@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MiningLulc.Pipeline;
+using MiningLulc.Vectorize;
 using MiningLulc.Training;
 
 namespace MiningLulc.Cli.Commands;
@@ -12,23 +13,24 @@ internal static class RunCommand
         var model = new Option<string>("--model") { Description = "A model written by 'train'.", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for the GeoPackages and the manifest.", Required = true };
         var zip = new Option<bool>("--zip") { Description = "Also pack the GeoPackages into <region>.zip." };
+        var rasters = new Option<bool>("--rasters") { Description = "Also write each site's class raster (Cloud-Optimized GeoTIFF with the class colours) and a quicklook PNG under OUTDIR/rasters/." };
         var shard = new Option<string?>("--shard") { Description = "I/N: process only the I-th of N deterministic parts of the sites (for job arrays); a final run without --shard on the same OUTDIR merges them." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
-        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, shard, workers, config, preset };
-        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(region)!, r.GetValue(model)!, r.GetValue(output)!, r.GetValue(zip), r.GetValue(shard), r.GetValue(workers),
+        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, rasters, shard, workers, config, preset };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(region)!, r.GetValue(model)!, r.GetValue(output)!, r.GetValue(zip), r.GetValue(rasters), r.GetValue(shard), r.GetValue(workers),
             r.GetValue(config), r.GetValue(preset))));
         return command;
     }
 
-    private static ExitCode Run(string region, string modelPath, string output, bool zip, string? shardText, int workers, string? configPath, string? preset)
+    private static ExitCode Run(string region, string modelPath, string output, bool zip, bool rasters, string? shardText, int workers, string? configPath, string? preset)
     {
         var shard = shardText is null ? Shard.All : Shard.Parse(shardText);
         var model = ClassifierModel.Load(modelPath);
         // The model's own settings are the default: a model trained with the published preset runs as published.
         var config = configPath is null && preset is null ? model.Card.Config : CommonOptions.Load(configPath, preset);
-        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config, Zip = zip, Workers = workers, Shard = shard }, p));
+        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config, Zip = zip, WriteRasters = rasters, Workers = workers, Shard = shard }, p));
         ConsoleUi.Facts($"region '{result.Region}' ({config.Name} method)", [
             ("sites", $"{result.Done} done ({result.Reused} from an earlier run), {result.Failed} failed, {result.Skipped} skipped" +
                 (result.Partial > 0 ? $"; {result.Partial} only partly inside the rasters (see the manifest's coverage)" : "")),
@@ -36,6 +38,7 @@ internal static class RunCommand
         ]);
         foreach (var f in result.Files) CommandAction.Written("written", f);
         if (result.ZipFile is not null) CommandAction.Written("zip", result.ZipFile);
+        if (rasters && result.Done > 0) CommandAction.Written("class rasters", SiteRasterWriter.Folder(output));
         CommandAction.Written("manifest", result.ManifestPath);
         foreach (var s in result.Sites.Where(s => s.Outcome == SiteOutcome.Skipped)) Console.Error.WriteLine($"site {s.SiteId} skipped: {s.Reason}");
         return CommandAction.ReportFailures(result.Sites);

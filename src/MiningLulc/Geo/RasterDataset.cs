@@ -122,6 +122,45 @@ public sealed unsafe class RasterDataset : IDisposable
 
     public void SetBandDescription(int band, string description) => GdalApi.GDALSetDescription(Band(band), description);
 
+    /// <summary>
+    /// Gives a Byte band a palette (index = value) and category names, so GIS software shows classes
+    /// with their colours and names; values past the palette stay transparent.
+    /// </summary>
+    public void SetPalette(int band, IReadOnlyList<(byte R, byte G, byte B, byte A)> colours, IReadOnlyList<string> names)
+    {
+        var h = Band(band);
+        var table = GdalApi.GDALCreateColorTable(1); // GPI_RGB
+        try
+        {
+            Span<short> entry = stackalloc short[4];
+            for (var i = 0; i < colours.Count; i++)
+            {
+                var (r, g, b, a) = colours[i];
+                entry[0] = r; entry[1] = g; entry[2] = b; entry[3] = a;
+                fixed (short* p = entry) GdalApi.GDALSetColorEntry(table, i, p);
+            }
+            Gdal.ResetError();
+            Gdal.Check(GdalApi.GDALSetRasterColorTable(h, table), "set colour table", Path);
+        }
+        finally { GdalApi.GDALDestroyColorTable(table); }
+        using var list = new Utf8StringList(names);
+        Gdal.Check(GdalApi.GDALSetRasterCategoryNames(h, list.Pointer), "set category names", Path);
+    }
+
+    /// <summary>A band's palette (RGBA per index), empty when it has none.</summary>
+    public IReadOnlyList<(byte R, byte G, byte B, byte A)> Palette(int band)
+    {
+        var table = GdalApi.GDALGetRasterColorTable(Band(band));
+        if (table == IntPtr.Zero) return [];
+        var result = new List<(byte, byte, byte, byte)>();
+        for (var i = 0; i < GdalApi.GDALGetColorEntryCount(table); i++)
+        {
+            var e = GdalApi.GDALGetColorEntry(table, i);
+            result.Add(((byte)e[0], (byte)e[1], (byte)e[2], (byte)e[3]));
+        }
+        return result;
+    }
+
     public void SetNoData(int band, double value) => Gdal.Check(GdalApi.GDALSetRasterNoDataValue(Band(band), value), "set nodata", Path);
 
     /// <summary>Reads a window of one band into <paramref name="destination"/> (row-major, window-sized), converting to T.</summary>

@@ -18,6 +18,8 @@ public sealed record RunRequest
     public int Workers { get; init; } = Environment.ProcessorCount;
     /// <summary>Process only this shard's sites and leave the GeoPackages to a run without a shard (the merge).</summary>
     public Shard Shard { get; init; } = Shard.All;
+    /// <summary>Also write each site's class raster (COG with the class palette) and a quicklook PNG under OUTDIR/rasters/.</summary>
+    public bool WriteRasters { get; init; }
 }
 
 /// <summary>The outcome of a run: the files written and one report per site.</summary>
@@ -62,7 +64,8 @@ public static class RegionRunner
         var todo = new List<CatalogEntry>();
         foreach (var entry in mine)
         {
-            if (store.TryLoad(entry.Site.Id) is { } stored)
+            if (store.TryLoad(entry.Site.Id) is { } stored &&
+                (!request.WriteRasters || File.Exists(SiteRasterWriter.ClassRasterPath(request.OutDirectory, catalog.Folder.Name, entry.Site.Id))))
             {
                 regions[entry.Site.Id] = stored.Regions;
                 reports.Add(stored.Report);
@@ -79,8 +82,10 @@ public static class RegionRunner
             {
                 try
                 {
-                    var (list, classified, coverage) = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
-                    var report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, list.Count, classified) { Coverage = coverage };
+                    var site = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
+                    var list = site.Regions;
+                    if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, catalog.Folder.Name, entry.Site.Id, site.Classes, site.Grid);
+                    var report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, list.Count, site.ClassifiedPixels) { Coverage = site.Coverage };
                     store.Save(report, list);
                     regions[entry.Site.Id] = list;
                     reports.Add(report);

@@ -9,6 +9,9 @@ using NetTopologySuite.Geometries;
 
 namespace MiningLulc.Pipeline;
 
+/// <summary>One site's result: its polygons, how many pixels were classified, the inputs' coverage, and the class raster on the site grid.</summary>
+public sealed record SiteOutput(IReadOnlyList<ClassRegion> Regions, int ClassifiedPixels, SiteCoverage Coverage, byte[] Classes, SiteGrid Grid);
+
 /// <summary>
 /// Runs one site through align → features → classify → (smooth) → vectorize. Holds per-worker
 /// state (open rasters): create one per worker thread.
@@ -66,8 +69,8 @@ public sealed class SiteProcessor : IDisposable
         return SmoothStage.Apply(classes, layout.Grid, config.Smooth);
     }
 
-    /// <summary>The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326).</summary>
-    public (IReadOnlyList<ClassRegion> Regions, int ClassifiedPixels, SiteCoverage Coverage) Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea)
+    /// <summary>The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326), and its class raster.</summary>
+    public SiteOutput Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea)
     {
         var layout = Plan(entry);
         var classes = ClassRaster(model, layout, out var coverage);
@@ -77,7 +80,7 @@ public sealed class SiteProcessor : IDisposable
         using var toGrid = new CoordinateTransform(wgs84, gridCrs);
         var clip = ReferenceEquals(ownedArea, entry.Site.Geometry) ? layout.SiteInGridCrs : GeometryOps.Transform(ownedArea, toGrid);
         var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value);
-        return (regions, classified, coverage);
+        return new SiteOutput(regions, classified, coverage, classes, layout.Grid);
     }
 
     /// <summary>Training rows of a labelled site, sampled per class across its blocks.</summary>

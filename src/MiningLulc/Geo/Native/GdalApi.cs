@@ -45,6 +45,14 @@ internal static unsafe partial class GdalApi
     [LibraryImport(NativeLibraries.Gdal)] internal static partial int GDALGetRasterDataType(IntPtr band);
     [LibraryImport(NativeLibraries.Gdal)] internal static partial double GDALGetRasterNoDataValue(IntPtr band, int* success);
     [LibraryImport(NativeLibraries.Gdal)] internal static partial int GDALSetRasterNoDataValue(IntPtr band, double value);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial IntPtr GDALCreateColorTable(int paletteInterpretation);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial void GDALDestroyColorTable(IntPtr table);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial void GDALSetColorEntry(IntPtr table, int index, short* entry);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial int GDALSetRasterColorTable(IntPtr band, IntPtr table);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial IntPtr GDALGetRasterColorTable(IntPtr band);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial int GDALGetColorEntryCount(IntPtr table);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial short* GDALGetColorEntry(IntPtr table, int index);
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial int GDALSetRasterCategoryNames(IntPtr band, IntPtr names);
     [LibraryImport(NativeLibraries.Gdal)] internal static partial void GDALGetBlockSize(IntPtr band, int* xSize, int* ySize);
     [LibraryImport(NativeLibraries.Gdal)]
     internal static partial int GDALRasterIO(IntPtr band, int rwFlag, int xOff, int yOff, int xSize, int ySize,
