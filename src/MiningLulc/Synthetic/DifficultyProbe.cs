@@ -54,25 +54,14 @@ public static class DifficultyProbe
         var cm = new ConfusionMatrix();
         var held = trained.HeldOutSites.ToHashSet();
         if (held.Count == 0) return cm;
-        var catalog = RegionCatalog.Build(region, config.Input);
-        var labels = catalog.Folder.LabelFiles().SelectMany(LabelReader.Read).ToList();
-        var index = new STRtree<LabelPolygon>();
-        foreach (var l in labels) index.Insert(l.Geometry.EnvelopeInternal, l);
-        index.Build();
-        var set = FeatureSet.ByName(config.Features.Set);
-        using var processor = new SiteProcessor(catalog.Folder, config, set);
-        foreach (var entry in catalog.Ready.Where(e => held.Contains(e.Site.Id)))
+        foreach (var labelled in LabelledPixels.Sites(region, config, FeatureSet.ByName(config.Features.Set), e => held.Contains(e.Site.Id)))
         {
-            var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
-            var (site, planes) = processor.Prepare(entry);
-            var reference = TrainingSampler.RasterizeLabels(site, ofSite);
-            var pixels = new List<int>();
-            for (var i = 0; i < reference.Length; i++) if (reference[i] != 0 && site.IsClassifiable(i)) pixels.Add(i);
+            var pixels = labelled.LabelledClassifiablePixels().ToList();
             if (pixels.Count == 0) continue;
-            var rows = processor.Extractor.Gather(planes, pixels);
+            var rows = labelled.Extractor.Gather(labelled.Planes, pixels);
             var predicted = new byte[pixels.Count];
             trained.Model.Predict(rows, pixels.Count, predicted);
-            for (var k = 0; k < pixels.Count; k++) cm.Add(reference[pixels[k]], predicted[k], 1);
+            for (var k = 0; k < pixels.Count; k++) cm.Add(labelled.Reference[pixels[k]], predicted[k], 1);
         }
         return cm;
     }
@@ -82,6 +71,8 @@ public static class DifficultyProbe
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
+        if (results.All(r => r.HeldOutSites == 0))
+            return "No site was held out (the hash-based holdout picked none of so few sites): measure with more --sites (30 or more).\n";
         sb.AppendLine("Held-out sites (default classifier, holdout by site):");
         sb.AppendLine("  feature set   sites  sampled OA  kappa   all-pixel OA  kappa   pixels");
         foreach (var r in results)

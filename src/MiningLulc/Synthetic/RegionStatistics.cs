@@ -25,24 +25,15 @@ public static class RegionStatistics
     public static IReadOnlyList<ClassStatistics> Compute(string region, EngineConfig? config = null)
     {
         config ??= EngineConfig.Default;
-        var catalog = RegionCatalog.Build(region, config.Input);
-        var labels = catalog.Folder.LabelFiles().SelectMany(LabelReader.Read).ToList();
-        var index = new STRtree<LabelPolygon>();
-        foreach (var l in labels) index.Insert(l.Geometry.EnvelopeInternal, l);
-        index.Build();
         // Per class: 10 bands, dh, 4 indices.
         var values = Enumerable.Range(0, LulcClasses.Count + 1).Select(_ => Enumerable.Range(0, 15).Select(_ => new List<float>()).ToArray()).ToArray();
         var voids = new long[LulcClasses.Count + 1];
-        using var processor = new SiteProcessor(catalog.Folder, config, FeatureSet.Full);
-        foreach (var entry in catalog.Ready)
+        foreach (var labelled in LabelledPixels.Sites(region, config, FeatureSet.Full))
         {
-            var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
-            var (site, planes) = processor.Prepare(entry);
-            var reference = TrainingSampler.RasterizeLabels(site, ofSite);
-            for (var i = 0; i < reference.Length; i++)
+            foreach (var i in labelled.LabelledClassifiablePixels())
             {
-                var c = reference[i];
-                if (c == 0 || !site.IsClassifiable(i)) continue;
+                var c = labelled.Reference[i];
+                var planes = labelled.Planes;
                 var v = values[c];
                 for (var b = 0; b < 10; b++) v[b].Add(planes[b][i]);
                 var dh = planes[FeatureSchema.Dh][i];
