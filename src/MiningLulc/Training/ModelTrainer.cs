@@ -46,8 +46,10 @@ public static class ModelTrainer
                 LabelColumnName = "Label", FeatureColumnName = nameof(LabelledRow.Features),
                 NumberOfIterations = s.Trees, NumberOfLeaves = s.Leaves, LearningRate = s.LearningRate,
                 MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf, Seed = s.Seed, HandleMissingValue = true,
-                // One thread makes training bit-for-bit reproducible; training sets here are small.
-                NumberOfThreads = 1, Silent = true,
+                // One thread (training sets here are small) gives the same trees from the same table in every run. Column-wise
+                // histograms are forced because LightGBM otherwise picks col- or row-wise by timing both at start-up; forcing
+                // them left the trees on data-sample unchanged, so this pins a choice rather than fixing a measured difference.
+                NumberOfThreads = 1, Deterministic = true, ForceColumnWise = true, Silent = true,
             };
             trainer = ml.MulticlassClassification.Trainers.LightGbm(options);
             trainerName = "LightGBM multiclass (Microsoft.ML.LightGbm)";

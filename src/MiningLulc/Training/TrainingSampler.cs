@@ -30,7 +30,7 @@ public sealed class SiteSampler
         this.settings = settings;
         this.layout = layout;
         for (var c = 0; c < kept.Length; c++) kept[c] = [];
-        rng = new Random(HashCode.Combine(settings.Seed, layout.Entry.Site.Id));
+        rng = new Random(SiteSeed(settings.Seed, layout.Entry.Site.Id));
         using var wgs84 = SpatialReference.Wgs84();
         using var gridCrs = SpatialReference.Parse(layout.Grid.CrsWkt);
         using var toGrid = new CoordinateTransform(wgs84, gridCrs);
@@ -64,6 +64,19 @@ public sealed class SiteSampler
                 else kept[k][(int)slot] = (sitePixel, row);
             }
         }
+    }
+
+    /// <summary>
+    /// The reservoir's seed for one site: SplitMix64 of the training seed and the whole 64-bit site id, the same in every
+    /// process. (HashCode.Combine, used before, is salted per process, so every run drew other pixels and trained other trees.)
+    /// </summary>
+    internal static int SiteSeed(int seed, long siteId)
+    {
+        var h = (ulong)siteId * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)seed * 0xC2B2AE3D27D4EB4FUL;
+        h ^= h >> 30; h *= 0xBF58476D1CE4E5B9UL;
+        h ^= h >> 27; h *= 0x94D049BB133111EBUL;
+        h ^= h >> 31;
+        return (int)(h & 0x7FFFFFFF);
     }
 
     /// <summary>The kept rows, by class and then by pixel position (a stable order).</summary>
