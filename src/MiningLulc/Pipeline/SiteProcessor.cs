@@ -83,11 +83,15 @@ public sealed class SiteProcessor : IDisposable
         return new SiteOutput(regions, classified, coverage, classes, layout.Grid);
     }
 
-    /// <summary>Training rows of a labelled site, sampled per class across its blocks.</summary>
-    public TrainingTable Sample(CatalogEntry entry, IReadOnlyList<LabelPolygon> labels)
+    /// <summary>
+    /// Rows of a labelled site, sampled per class across its blocks: refined by the training rules
+    /// (when enabled) for training, unrefined for measuring, so a held-out score is that of the map.
+    /// </summary>
+    public TrainingTable Sample(CatalogEntry entry, IReadOnlyList<LabelPolygon> labels, bool refine = true)
     {
         var layout = Plan(entry);
-        var sampler = new SiteSampler(extractor, config.Training, layout, labels);
+        var settings = refine ? config.Training : config.Training with { Refinement = config.Training.Refinement with { Enabled = false } };
+        var sampler = new SiteSampler(extractor, settings, layout, labels);
         foreach (var (block, interior, planes) in Blocks(layout)) sampler.Add(block, interior, planes);
         return sampler.ToTable();
     }

@@ -67,7 +67,9 @@ public static class TrainingRunner
                     try
                     {
                         var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
-                        if (ofSite.Count > 0) tables[entry.Site.Id] = processors.Value!.Sample(entry, ofSite);
+                        // Held-out sites are sampled without the refinement rules: they measure the map, not the rules' clean cores.
+                        var heldOut = IsHeldOut(entry.Site.Id, request.Holdout, config.Training.Seed);
+                        if (ofSite.Count > 0) tables[entry.Site.Id] = processors.Value!.Sample(entry, ofSite, refine: !heldOut);
                     }
                     catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                     {

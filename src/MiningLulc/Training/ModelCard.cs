@@ -28,5 +28,5 @@ public sealed record ModelCard
     public static ModelCard FromJson(string json) => JsonSerializer.Deserialize<ModelCard>(json, EngineConfig.Json) ?? throw new InvalidDataException("empty model card");
 }
 
-/// <summary>Pixel accuracy on held-out sites (never seen in training).</summary>
+/// <summary>Pixel accuracy on held-out sites (never seen in training), sampled without the refinement rules: the map's accuracy on them.</summary>
 public sealed record HoldoutResult(int Sites, int Pixels, double OverallAccuracy, double Kappa);
