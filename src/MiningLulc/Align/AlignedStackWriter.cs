@@ -18,8 +18,14 @@ public static class AlignedStackWriter
         var tmp = path + ".tmp.tif";
         using (var ds = RasterDataset.Create(tmp, new RasterProfile
         {
-            Width = site.Grid.Width, Height = site.Grid.Height, BandCount = descriptions.Count, DataType = RasterDataType.Float32,
-            Transform = site.Grid.Transform, CrsWkt = site.Grid.CrsWkt, NoData = float.NaN, BandDescriptions = descriptions,
+            Width = site.Grid.Width,
+            Height = site.Grid.Height,
+            BandCount = descriptions.Count,
+            DataType = RasterDataType.Float32,
+            Transform = site.Grid.Transform,
+            CrsWkt = site.Grid.CrsWkt,
+            NoData = float.NaN,
+            BandDescriptions = descriptions,
         }))
         {
             var window = ds.FullWindow;

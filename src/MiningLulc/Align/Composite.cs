@@ -191,7 +191,10 @@ public sealed class Composite : IDisposable
 
         public static BandGroup Open(IReadOnlyList<string> files, List<string> names, double pixelSize, IEnumerable<Geometry> extents, double noData) => new()
         {
-            Files = files, Names = names, PixelSize = pixelSize, NoDataDefault = noData,
+            Files = files,
+            Names = names,
+            PixelSize = pixelSize,
+            NoDataDefault = noData,
             Dataset = files.Count == 1 ? RasterDataset.Open(files[0]) : GdalUtils.BuildVrt("", files),
             Footprint = CascadedPolygonUnion.Union(extents.ToList()),
         };

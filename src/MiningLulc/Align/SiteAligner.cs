@@ -128,8 +128,17 @@ public sealed class SiteAligner : IDisposable
         var mask = new byte[n];
         for (var r = 0; r < window.Height; r++)
             Array.Copy(layout.SiteMask, (window.RowOff + r) * layout.Grid.Width + window.ColOff, mask, r * window.Width, window.Width);
-        return new AlignedSite { Entry = layout.Entry, Grid = grid, Bands = bands, Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData),
-            Time = time.Value is { } t ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData) : NaNs(n), SiteMask = mask, Valid = valid, SiteInGridCrs = layout.SiteInGridCrs };
+        return new AlignedSite
+        {
+            Entry = layout.Entry,
+            Grid = grid,
+            Bands = bands,
+            Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData),
+            Time = time.Value is { } t ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData) : NaNs(n),
+            SiteMask = mask,
+            Valid = valid,
+            SiteInGridCrs = layout.SiteInGridCrs
+        };
     }
 
     /// <summary>The pixel window covering an envelope (in the grid's CRS) plus a halo.</summary>
@@ -163,7 +172,11 @@ public sealed class SiteAligner : IDisposable
     {
         using var mem = RasterDataset.CreateInMemory(new RasterProfile
         {
-            Width = grid.Width, Height = grid.Height, DataType = RasterDataType.Byte, Transform = grid.Transform, CrsWkt = grid.CrsWkt,
+            Width = grid.Width,
+            Height = grid.Height,
+            DataType = RasterDataType.Byte,
+            Transform = grid.Transform,
+            CrsWkt = grid.CrsWkt,
         });
         GdalUtils.Rasterize(mem, 1, [siteInGrid], [1.0], allTouched);
         var mask = new byte[grid.PixelCount];

@@ -44,11 +44,16 @@ public sealed record AccuracyReport
                 referenceArea[c], mappedArea[c], adjusted[c], ci[c]);
         return new AccuracyReport
         {
-            OverallAccuracy = total.OverallAccuracy, Kappa = total.Kappa, MacroF1 = total.MacroF1,
-            PerClass = perClass, ConfusionMatrixM2 = total.ToArray(),
+            OverallAccuracy = total.OverallAccuracy,
+            Kappa = total.Kappa,
+            MacroF1 = total.MacroF1,
+            PerClass = perClass,
+            ConfusionMatrixM2 = total.ToArray(),
             ByYear = byYear.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture),
                 kv => new YearAccuracy(kv.Value.OverallAccuracy, kv.Value.Kappa, kv.Value.MacroF1, kv.Value.Total)),
-            ComparedAreaM2 = total.Total, SiteClusters = sites, Method = method,
+            ComparedAreaM2 = total.Total,
+            SiteClusters = sites,
+            Method = method,
         };
     }
 

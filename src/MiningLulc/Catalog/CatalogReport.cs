@@ -13,8 +13,14 @@ public static class CatalogReport
             Directory = catalog.Folder.Directory,
             Sites = catalog.Entries.Select(e => new
             {
-                SiteId = e.Site.Id, e.Year, e.TimeStamp, Composite = e.S2Source, AreaM2 = Math.Round(e.AreaM2, 1),
-                Status = e.Status.ToString().ToLowerInvariant(), e.Reason, e.Site.Repair,
+                SiteId = e.Site.Id,
+                e.Year,
+                e.TimeStamp,
+                Composite = e.S2Source,
+                AreaM2 = Math.Round(e.AreaM2, 1),
+                Status = e.Status.ToString().ToLowerInvariant(),
+                e.Reason,
+                e.Site.Repair,
             }),
             Unreadable = catalog.Problems.Select(p => new { p.Id, p.Fid, p.Reason }),
         };

@@ -113,9 +113,12 @@ public sealed unsafe class RasterDataset : IDisposable
     /// <summary>The dataset's profile (to create a like-for-like raster with <c>with { ... }</c>).</summary>
     public RasterProfile Profile => new()
     {
-        Width = Width, Height = Height, BandCount = BandCount,
+        Width = Width,
+        Height = Height,
+        BandCount = BandCount,
         DataType = BandCount > 0 ? BandInfo(1).DataType : RasterDataType.Byte,
-        Transform = Transform, CrsWkt = CrsWkt,
+        Transform = Transform,
+        CrsWkt = CrsWkt,
         NoData = BandCount > 0 ? BandInfo(1).NoData : null,
         BandDescriptions = Bands.Select(b => b.Description).ToList(),
     };

@@ -27,7 +27,10 @@ public static class DemoRunner
         Directory.CreateDirectory(request.OutDirectory);
         var training = TrainingRunner.Train(new TrainRequest
         {
-            Regions = [request.RegionDirectory], Config = request.Config, Holdout = request.Holdout, Workers = request.Workers,
+            Regions = [request.RegionDirectory],
+            Config = request.Config,
+            Holdout = request.Holdout,
+            Workers = request.Workers,
         }, progress);
         var modelPath = Path.Combine(request.OutDirectory, "model.zip");
         training.Model.Save(modelPath);
@@ -35,8 +38,12 @@ public static class DemoRunner
         var gpkgDir = Path.Combine(request.OutDirectory, "gpkg");
         var run = RegionRunner.Run(new RunRequest
         {
-            RegionDirectory = request.RegionDirectory, Model = training.Model, OutDirectory = gpkgDir, Config = request.Config,
-            Zip = true, Workers = request.Workers,
+            RegionDirectory = request.RegionDirectory,
+            Model = training.Model,
+            OutDirectory = gpkgDir,
+            Config = request.Config,
+            Zip = true,
+            Workers = request.Workers,
         }, progress);
 
         var folder = RegionFolder.Open(request.RegionDirectory, request.Config.Input);

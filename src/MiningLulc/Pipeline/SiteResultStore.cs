@@ -82,8 +82,12 @@ public sealed class SiteResultStore
             var classified = r.ReadInt32();
             var coverage = new Align.SiteCoverage
             {
-                SitePixels = r.ReadInt32(), InsideComposite = r.ReadDouble(), InsideDcm = r.ReadDouble(),
-                WithReflectance = r.ReadDouble(), WithDh = r.ReadDouble(), DhFromOtherYear = r.ReadDouble(),
+                SitePixels = r.ReadInt32(),
+                InsideComposite = r.ReadDouble(),
+                InsideDcm = r.ReadDouble(),
+                WithReflectance = r.ReadDouble(),
+                WithDh = r.ReadDouble(),
+                DhFromOtherYear = r.ReadDouble(),
             };
             var count = r.ReadInt32();
             var reader = new WKBReader(Geo.GeometryOps.Wgs84Factory.GeometryServices);

@@ -150,74 +150,74 @@ public static class MajorityFilter
 
         // Row/column loops rather than the classified list: no division per pixel.
         for (int r = 0; r < h; r++)
-        for (int c = 0, p = r * w, pp = (r + pad) * pw + pad; c < w; c++, p++, pp++)
-        {
-            if (classes[p] == 0)
-                continue;
-
-            // Phase 1: count the classes of the first k classified pixels in approximate-distance order.
-            // i ends on the step of the k-th one, whose approximate distance is dk.
-            int m = 0, i = 0;
-            for (; i < len; i++)
+            for (int c = 0, p = r * w, pp = (r + pad) * pw + pad; c < w; c++, p++, pp++)
             {
-                byte cls = Unsafe.Add(ref pad0, pp + Unsafe.Add(ref step0, i));
-                // Branch-free: unclassified steps land in counts[0], which is reset below.
-                Unsafe.Add(ref counts0, cls)++;
-                m += cls != 0 ? 1 : 0;
-                if (m == k)
-                    break;
-            }
-            counts[0] = 0;
-
-            double err = tileErr[(r / TileSize) * tilesW + c / TileSize];
-            double dk = m == k ? Math.Sqrt(approxD2[i]) : double.NaN;
-            // !(a < b) rather than a >= b so that NaN (stencil exhausted) also falls back.
-            if (!(dk + err + model.SiteError < model.OutsideBound))
-            {
-                Array.Clear(counts);
-                fallbackPixels++;
-                output[p] = BruteForcePixel(p, classes, xs, ys, classified, k, topD2, topIdx, counts);
-                continue;
-            }
-
-            // Phase 2: only the band of approximate distances [dk - 2 err, dk + 2 err] is uncertain.
-            // Below it a pixel is surely among the k nearest, above it surely not (see remarks).
-            double lo = dk - 2 * err, hi = dk + 2 * err;
-            double lo2 = lo > 0 ? lo * lo : double.NegativeInfinity, hi2 = hi * hi;
-            int band = i;
-            while (band > 0 && approxD2[band - 1] >= lo2)
-                band--;
-            double px = xs[p], py = ys[p];
-            int b = 0, need = 0;
-            for (int j = band; j < len && approxD2[j] <= hi2; j++)
-            {
-                byte cls = Unsafe.Add(ref pad0, pp + Unsafe.Add(ref step0, j));
-                if (cls == 0)
+                if (classes[p] == 0)
                     continue;
-                if (j <= i)
-                {
-                    // Counted in phase 1 but not certain: uncount it; one band pixel must be chosen instead.
-                    counts[cls]--;
-                    need++;
-                }
-                int q = p + gridOffset[j];
-                double dx = xs[q] - px, dy = ys[q] - py;
-                candD2[b] = dx * dx + dy * dy;
-                candIdx[b] = q;
-                candCls[b] = cls;
-                b++;
-            }
 
-            // The 'need' first band pixels in (d2, index) order. Bands are short (the pixels tied or
-            // nearly tied with the k-th), and come nearly sorted, so insertion sort is the simple choice.
-            if (need < b)
-                InsertionSort(candD2, candIdx, candCls, b);
-            for (int j = 0; j < need; j++)
-                counts[candCls[j]]++;
-            output[p] = TakeWinner(counts);
-            stencilPixels++;
-            exactDistances += b;
-        }
+                // Phase 1: count the classes of the first k classified pixels in approximate-distance order.
+                // i ends on the step of the k-th one, whose approximate distance is dk.
+                int m = 0, i = 0;
+                for (; i < len; i++)
+                {
+                    byte cls = Unsafe.Add(ref pad0, pp + Unsafe.Add(ref step0, i));
+                    // Branch-free: unclassified steps land in counts[0], which is reset below.
+                    Unsafe.Add(ref counts0, cls)++;
+                    m += cls != 0 ? 1 : 0;
+                    if (m == k)
+                        break;
+                }
+                counts[0] = 0;
+
+                double err = tileErr[(r / TileSize) * tilesW + c / TileSize];
+                double dk = m == k ? Math.Sqrt(approxD2[i]) : double.NaN;
+                // !(a < b) rather than a >= b so that NaN (stencil exhausted) also falls back.
+                if (!(dk + err + model.SiteError < model.OutsideBound))
+                {
+                    Array.Clear(counts);
+                    fallbackPixels++;
+                    output[p] = BruteForcePixel(p, classes, xs, ys, classified, k, topD2, topIdx, counts);
+                    continue;
+                }
+
+                // Phase 2: only the band of approximate distances [dk - 2 err, dk + 2 err] is uncertain.
+                // Below it a pixel is surely among the k nearest, above it surely not (see remarks).
+                double lo = dk - 2 * err, hi = dk + 2 * err;
+                double lo2 = lo > 0 ? lo * lo : double.NegativeInfinity, hi2 = hi * hi;
+                int band = i;
+                while (band > 0 && approxD2[band - 1] >= lo2)
+                    band--;
+                double px = xs[p], py = ys[p];
+                int b = 0, need = 0;
+                for (int j = band; j < len && approxD2[j] <= hi2; j++)
+                {
+                    byte cls = Unsafe.Add(ref pad0, pp + Unsafe.Add(ref step0, j));
+                    if (cls == 0)
+                        continue;
+                    if (j <= i)
+                    {
+                        // Counted in phase 1 but not certain: uncount it; one band pixel must be chosen instead.
+                        counts[cls]--;
+                        need++;
+                    }
+                    int q = p + gridOffset[j];
+                    double dx = xs[q] - px, dy = ys[q] - py;
+                    candD2[b] = dx * dx + dy * dy;
+                    candIdx[b] = q;
+                    candCls[b] = cls;
+                    b++;
+                }
+
+                // The 'need' first band pixels in (d2, index) order. Bands are short (the pixels tied or
+                // nearly tied with the k-th), and come nearly sorted, so insertion sort is the simple choice.
+                if (need < b)
+                    InsertionSort(candD2, candIdx, candCls, b);
+                for (int j = 0; j < need; j++)
+                    counts[candCls[j]]++;
+                output[p] = TakeWinner(counts);
+                stencilPixels++;
+                exactDistances += b;
+            }
         return new Stats(stencilPixels, fallbackPixels, exactDistances);
     }
 
@@ -360,23 +360,23 @@ public static class MajorityFilter
             double sux = 0, suy = 0, svx = 0, svy = 0;
             long nu = 0, nv = 0;
             for (int r = 0; r < h; r++)
-            for (int c = 0, p = r * w; c < w; c++, p++)
-            {
-                if (classes[p] == 0)
-                    continue;
-                if (c + 1 < w && classes[p + 1] != 0)
+                for (int c = 0, p = r * w; c < w; c++, p++)
                 {
-                    sux += xs[p + 1] - xs[p];
-                    suy += ys[p + 1] - ys[p];
-                    nu++;
+                    if (classes[p] == 0)
+                        continue;
+                    if (c + 1 < w && classes[p + 1] != 0)
+                    {
+                        sux += xs[p + 1] - xs[p];
+                        suy += ys[p + 1] - ys[p];
+                        nu++;
+                    }
+                    if (p + w < classes.Length && classes[p + w] != 0)
+                    {
+                        svx += xs[p + w] - xs[p];
+                        svy += ys[p + w] - ys[p];
+                        nv++;
+                    }
                 }
-                if (p + w < classes.Length && classes[p + w] != 0)
-                {
-                    svx += xs[p + w] - xs[p];
-                    svy += ys[p + w] - ys[p];
-                    nv++;
-                }
-            }
             if (nu == 0 || nv == 0)
                 return null;
             double ux = sux / nu, uy = suy / nu, vx = svx / nv, vy = svy / nv;
@@ -398,19 +398,19 @@ public static class MajorityFilter
                 box[4 * t + 1] = box[4 * t + 3] = double.NegativeInfinity;
             }
             for (int r = 0; r < h; r++)
-            for (int c = 0, p = r * w; c < w; c++, p++)
-            {
-                if (classes[p] == 0)
-                    continue;
-                double rx = xs[p] - c * ux - r * vx;
-                double ry = ys[p] - c * uy - r * vy;
-                int t = 4 * ((r / TileSize) * tilesW + c / TileSize);
-                // Plain comparisons: Math.Min/Max pay for NaN and -0 semantics, not needed for finite values.
-                if (rx < box[t]) box[t] = rx;
-                if (rx > box[t + 1]) box[t + 1] = rx;
-                if (ry < box[t + 2]) box[t + 2] = ry;
-                if (ry > box[t + 3]) box[t + 3] = ry;
-            }
+                for (int c = 0, p = r * w; c < w; c++, p++)
+                {
+                    if (classes[p] == 0)
+                        continue;
+                    double rx = xs[p] - c * ux - r * vx;
+                    double ry = ys[p] - c * uy - r * vy;
+                    int t = 4 * ((r / TileSize) * tilesW + c / TileSize);
+                    // Plain comparisons: Math.Min/Max pay for NaN and -0 semantics, not needed for finite values.
+                    if (rx < box[t]) box[t] = rx;
+                    if (rx > box[t + 1]) box[t + 1] = rx;
+                    if (ry < box[t + 2]) box[t + 2] = ry;
+                    if (ry > box[t + 3]) box[t + 3] = ry;
+                }
             double gMinX = double.PositiveInfinity, gMaxX = double.NegativeInfinity;
             double gMinY = double.PositiveInfinity, gMaxY = double.NegativeInfinity;
             for (int t = 0; t < 4 * tiles; t += 4)
@@ -434,24 +434,24 @@ public static class MajorityFilter
 
             var tileError = new double[tiles];
             for (int tr = 0; tr < tilesH; tr++)
-            for (int tc = 0; tc < tilesW; tc++)
-            {
-                double minX = double.PositiveInfinity, maxX = double.NegativeInfinity;
-                double minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
-                for (int ar = Math.Max(tr - 1, 0); ar <= Math.Min(tr + 1, tilesH - 1); ar++)
-                for (int ac = Math.Max(tc - 1, 0); ac <= Math.Min(tc + 1, tilesW - 1); ac++)
+                for (int tc = 0; tc < tilesW; tc++)
                 {
-                    int t = 4 * (ar * tilesW + ac);
-                    minX = Math.Min(minX, box[t]);
-                    maxX = Math.Max(maxX, box[t + 1]);
-                    minY = Math.Min(minY, box[t + 2]);
-                    maxY = Math.Max(maxY, box[t + 3]);
+                    double minX = double.PositiveInfinity, maxX = double.NegativeInfinity;
+                    double minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
+                    for (int ar = Math.Max(tr - 1, 0); ar <= Math.Min(tr + 1, tilesH - 1); ar++)
+                        for (int ac = Math.Max(tc - 1, 0); ac <= Math.Min(tc + 1, tilesW - 1); ac++)
+                        {
+                            int t = 4 * (ar * tilesW + ac);
+                            minX = Math.Min(minX, box[t]);
+                            maxX = Math.Max(maxX, box[t + 1]);
+                            minY = Math.Min(minY, box[t + 2]);
+                            maxY = Math.Max(maxY, box[t + 3]);
+                        }
+                    // A tile with no classified pixel is never queried; its value is irrelevant.
+                    tileError[tr * tilesW + tc] = maxX >= minX
+                        ? Math.Sqrt((maxX - minX) * (maxX - minX) + (maxY - minY) * (maxY - minY)) + eps
+                        : siteError;
                 }
-                // A tile with no classified pixel is never queried; its value is irrelevant.
-                tileError[tr * tilesW + tc] = maxX >= minX
-                    ? Math.Sqrt((maxX - minX) * (maxX - minX) + (maxY - minY) * (maxY - minY)) + eps
-                    : siteError;
-            }
 
             // Offsets of the box whose approximate distance is below the outside bound: together they are
             // every offset (anywhere) with d' < outside, so a walk that stops below it has missed nothing.
@@ -468,14 +468,14 @@ public static class MajorityFilter
             var keys = new long[side * side];
             int len = 0;
             for (int dr = -StencilRadius; dr <= StencilRadius; dr++)
-            for (int dc = -StencilRadius; dc <= StencilRadius; dc++)
-            {
-                double ax = dc * ux + dr * vx, ay = dc * uy + dr * vy;
-                double d2 = ax * ax + ay * ay;
-                if (d2 < outside2)
-                    keys[len++] = (BitConverter.DoubleToInt64Bits(d2) & ~indexMask)
-                                  | (long)((dr + StencilRadius) * side + dc + StencilRadius);
-            }
+                for (int dc = -StencilRadius; dc <= StencilRadius; dc++)
+                {
+                    double ax = dc * ux + dr * vx, ay = dc * uy + dr * vy;
+                    double d2 = ax * ax + ay * ay;
+                    if (d2 < outside2)
+                        keys[len++] = (BitConverter.DoubleToInt64Bits(d2) & ~indexMask)
+                                      | (long)((dr + StencilRadius) * side + dc + StencilRadius);
+                }
             // The order among equal keys does not matter: equal approximate distances are always on the
             // same side of the band of uncertain distances, or all inside it.
             Array.Sort(keys, 0, len);

@@ -93,7 +93,11 @@ internal static class DcmWriter
             // mostly empty 1° tile costs neither time nor space (GDAL's SPARSE_OK GeoTIFFs).
             var profile = new RasterProfile
             {
-                Width = cols, Height = rows, DataType = RasterDataType.Float32, Transform = transform, CrsWkt = wkt,
+                Width = cols,
+                Height = rows,
+                DataType = RasterDataType.Float32,
+                Transform = transform,
+                CrsWkt = wkt,
                 CreationOptions = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "SPARSE_OK=TRUE"],
             };
             var dcmPath = Path.Combine(dir, name + "_DCM.tif");

@@ -38,7 +38,10 @@ public static class DifficultyProbe
             var config = (baseConfig ?? EngineConfig.Default) with { Features = new FeatureSettings { Set = name } };
             var trained = TrainingRunner.Train(new TrainRequest
             {
-                Regions = [region], Config = config, Holdout = holdout, Workers = workers > 0 ? workers : Environment.ProcessorCount,
+                Regions = [region],
+                Config = config,
+                Holdout = holdout,
+                Workers = workers > 0 ? workers : Environment.ProcessorCount,
             }, progress);
             var card = trained.Model.Card.Holdout;
             var confusion = ScoreHeldOut(region, config, trained);

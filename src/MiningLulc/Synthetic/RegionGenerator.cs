@@ -140,8 +140,15 @@ public static class RegionGenerator
 
         File.WriteAllText(Path.Combine(dir, "region.json"), JsonSerializer.Serialize(new
         {
-            name = preset.Name, synthetic = true, preset = preset.Name, description = preset.Description, seed, sites = options.Sites,
-            years = $"{yearMin}-{yearMax}", utm_epsg = utmEpsg, s2_crs = s2Crs == S2Crs.Utm ? $"EPSG:{utmEpsg}" : "EPSG:4326",
+            name = preset.Name,
+            synthetic = true,
+            preset = preset.Name,
+            description = preset.Description,
+            seed,
+            sites = options.Sites,
+            years = $"{yearMin}-{yearMax}",
+            utm_epsg = utmEpsg,
+            s2_crs = s2Crs == S2Crs.Utm ? $"EPSG:{utmEpsg}" : "EPSG:4326",
         }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         var bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         return new SynthSummary(dir, preset.Name, sites.Count, usedYears, dcmTiles, labelCount, bytes,
@@ -269,8 +276,14 @@ public static class RegionGenerator
         Directory.CreateDirectory(dir);
         var profile = new RasterProfile
         {
-            Width = grid.Width, Height = grid.Height, BandCount = 10, DataType = RasterDataType.UInt16, Transform = grid.Transform, CrsWkt = grid.CrsWkt,
-            NoData = 0, BandDescriptions = Spectra.BandNames,
+            Width = grid.Width,
+            Height = grid.Height,
+            BandCount = 10,
+            DataType = RasterDataType.UInt16,
+            Transform = grid.Transform,
+            CrsWkt = grid.CrsWkt,
+            NoData = 0,
+            BandDescriptions = Spectra.BandNames,
             CreationOptions = ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "INTERLEAVE=BAND"],
         };
         var tile = tilePixels > 0 ? tilePixels : Math.Max(grid.Width, grid.Height);

@@ -43,13 +43,21 @@ public static class ModelTrainer
         {
             var options = new LightGbmMulticlassTrainer.Options
             {
-                LabelColumnName = "Label", FeatureColumnName = nameof(LabelledRow.Features),
-                NumberOfIterations = s.Trees, NumberOfLeaves = s.Leaves, LearningRate = s.LearningRate,
-                MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf, Seed = s.Seed, HandleMissingValue = true,
+                LabelColumnName = "Label",
+                FeatureColumnName = nameof(LabelledRow.Features),
+                NumberOfIterations = s.Trees,
+                NumberOfLeaves = s.Leaves,
+                LearningRate = s.LearningRate,
+                MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf,
+                Seed = s.Seed,
+                HandleMissingValue = true,
                 // One thread (training sets here are small) gives the same trees from the same table in every run. Column-wise
                 // histograms are forced because LightGBM otherwise picks col- or row-wise by timing both at start-up; forcing
                 // them left the trees on data-sample unchanged, so this pins a choice rather than fixing a measured difference.
-                NumberOfThreads = 1, Deterministic = true, ForceColumnWise = true, Silent = true,
+                NumberOfThreads = 1,
+                Deterministic = true,
+                ForceColumnWise = true,
+                Silent = true,
             };
             trainer = ml.MulticlassClassification.Trainers.LightGbm(options);
             trainerName = "LightGBM multiclass (Microsoft.ML.LightGbm)";
@@ -63,11 +71,17 @@ public static class ModelTrainer
             var options = new FastForestBinaryTrainer.Options
             {
                 FeatureColumnName = nameof(LabelledRow.Features),
-                NumberOfTrees = s.Trees, NumberOfLeaves = s.Leaves, MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf,
+                NumberOfTrees = s.Trees,
+                NumberOfLeaves = s.Leaves,
+                MinimumExampleCountPerLeaf = s.MinSamplesPerLeaf,
                 // R's forest draws the candidate features at every split from all of them: no per-tree subset
                 // (FastForest's default FeatureFraction is 0.7).
-                FeatureFractionPerSplit = s.FeatureFraction, FeatureFraction = 1.0, BaggingExampleFraction = s.BaggingFraction,
-                Seed = s.Seed, FeatureSelectionSeed = s.Seed, NumberOfThreads = 1,
+                FeatureFractionPerSplit = s.FeatureFraction,
+                FeatureFraction = 1.0,
+                BaggingExampleFraction = s.BaggingFraction,
+                Seed = s.Seed,
+                FeatureSelectionSeed = s.Seed,
+                NumberOfThreads = 1,
             };
             trainer = ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(options), labelColumnName: "Label");
             trainerName = "random forest: one-versus-all FastForest (Microsoft.ML.FastTree)";

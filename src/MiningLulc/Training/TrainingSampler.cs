@@ -95,7 +95,11 @@ public sealed class SiteSampler
         if (geometries.Count == 0) return raster;
         using var mem = RasterDataset.CreateInMemory(new RasterProfile
         {
-            Width = grid.Width, Height = grid.Height, DataType = RasterDataType.Byte, Transform = grid.Transform, CrsWkt = grid.CrsWkt,
+            Width = grid.Width,
+            Height = grid.Height,
+            DataType = RasterDataType.Byte,
+            Transform = grid.Transform,
+            CrsWkt = grid.CrsWkt,
         });
         GdalUtils.Rasterize(mem, 1, geometries, classes, allTouched: false);
         mem.Read(1, mem.FullWindow, raster.AsSpan());

@@ -26,7 +26,10 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
         // also gives each region's first pixel without a second labelling pass.
         using var raster = RasterDataset.CreateInMemory(new RasterProfile
         {
-            Width = grid.Width, Height = grid.Height, DataType = RasterDataType.Byte, Transform = GeoTransform.Identity,
+            Width = grid.Width,
+            Height = grid.Height,
+            DataType = RasterDataType.Byte,
+            Transform = GeoTransform.Identity,
         });
         raster.Write(1, raster.FullWindow, classes.AsSpan());
         if (settings.SieveMinPixels > 1)

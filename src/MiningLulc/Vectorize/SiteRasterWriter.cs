@@ -30,7 +30,12 @@ public static class SiteRasterWriter
         Directory.CreateDirectory(Folder(outDirectory));
         using var mem = RasterDataset.CreateInMemory(new RasterProfile
         {
-            Width = grid.Width, Height = grid.Height, DataType = RasterDataType.Byte, Transform = grid.Transform, CrsWkt = grid.CrsWkt, NoData = 0,
+            Width = grid.Width,
+            Height = grid.Height,
+            DataType = RasterDataType.Byte,
+            Transform = grid.Transform,
+            CrsWkt = grid.CrsWkt,
+            NoData = 0,
         });
         mem.Write(1, mem.FullWindow, classes.AsSpan());
         mem.SetBandDescription(1, "class");

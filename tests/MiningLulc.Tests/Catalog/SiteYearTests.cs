@@ -17,7 +17,11 @@ public class SiteYearTests
         var path = tmp.File("N00E010_TIME.tif");
         using var ds = RasterDataset.Create(path, new RasterProfile
         {
-            Width = 100, Height = 100, Transform = GeoTransform.NorthUp(10, 0.1, Step, Step), CrsWkt = SpatialReference.Wgs84().ToWkt(), NoData = 0,
+            Width = 100,
+            Height = 100,
+            Transform = GeoTransform.NorthUp(10, 0.1, Step, Step),
+            CrsWkt = SpatialReference.Wgs84().ToWkt(),
+            NoData = 0,
         });
         var v = new float[100 * 100];
         for (var r = 0; r < 100; r++)

@@ -6,9 +6,14 @@ public class RasterDatasetTests
 {
     private static RasterProfile Utm(int w, int h, int bands = 2) => new()
     {
-        Width = w, Height = h, BandCount = bands, DataType = RasterDataType.UInt16,
-        Transform = GeoTransform.NorthUp(500000, 7400000, 10, 10), CrsWkt = SpatialReference.FromEpsg(32719).ToWkt(),
-        NoData = 0, BandDescriptions = ["B02", "B03"],
+        Width = w,
+        Height = h,
+        BandCount = bands,
+        DataType = RasterDataType.UInt16,
+        Transform = GeoTransform.NorthUp(500000, 7400000, 10, 10),
+        CrsWkt = SpatialReference.FromEpsg(32719).ToWkt(),
+        NoData = 0,
+        BandDescriptions = ["B02", "B03"],
     };
 
     [Fact]

@@ -114,7 +114,11 @@ public class ShardAndResumeTests(SyntheticRegionFixture region)
         var sharded = region.NewFolder("sharded");
         var parts = Enumerable.Range(1, 3).Select(i => RegionRunner.Run(new RunRequest
         {
-            RegionDirectory = region.Region, Model = region.Model, OutDirectory = sharded, Config = region.Config, Shard = new Shard(i, 3),
+            RegionDirectory = region.Region,
+            Model = region.Model,
+            OutDirectory = sharded,
+            Config = region.Config,
+            Shard = new Shard(i, 3),
         })).ToList();
         Assert.All(parts, p => Assert.Empty(p.Files));
         Assert.Equal(6, parts.Sum(p => p.Done));                       // every site in exactly one shard
@@ -139,7 +143,9 @@ public class ShardAndResumeTests(SyntheticRegionFixture region)
         // Other settings never reuse these results.
         var other = RegionRunner.Run(new RunRequest
         {
-            RegionDirectory = region.Region, Model = region.Model, OutDirectory = output,
+            RegionDirectory = region.Region,
+            Model = region.Model,
+            OutDirectory = output,
             Config = region.Config with { Vectorize = region.Config.Vectorize with { Connectivity = 8 } },
         });
         Assert.Equal(0, other.Reused);

@@ -18,12 +18,12 @@ internal static class SyntheticSites
         var x = new double[width * height];
         var y = new double[width * height];
         for (int r = 0; r < height; r++)
-        for (int c = 0; c < width; c++)
-        {
-            int i = r * width + c;
-            x[i] = x0 + c * ux + r * vx + curve * (c * c - 0.5 * r * r);
-            y[i] = y0 + c * uy + r * vy + curve * (0.7 * c * r + 0.3 * r * r);
-        }
+            for (int c = 0; c < width; c++)
+            {
+                int i = r * width + c;
+                x[i] = x0 + c * ux + r * vx + curve * (c * c - 0.5 * r * r);
+                y[i] = y0 + c * uy + r * vy + curve * (0.7 * c * r + 0.3 * r * r);
+            }
         return new MetricGrid(width, height, x, y);
     }
 
@@ -62,19 +62,19 @@ internal static class SyntheticSites
 
         var classes = new byte[width * height];
         for (int r = 0; r < height; r++)
-        for (int c = 0; c < width; c++)
-        {
-            double er = (r - height / 2.0) / (height / 2.0), ec = (c - width / 2.0) / (width / 2.0);
-            bool inside = er * er + ec * ec <= 1.05
-                          && !holeList.Any(hl => (r - hl.r) * (r - hl.r) + (c - hl.c) * (c - hl.c) < hl.rad * hl.rad)
-                          && rng.NextDouble() >= missing;
-            if (!inside)
-                continue;
-            // Jitter the block lookup so blob edges are ragged.
-            int br = Math.Clamp((r + rng.Next(-1, 2)) / blob, 0, bh - 1);
-            int bc = Math.Clamp((c + rng.Next(-1, 2)) / blob, 0, bw - 1);
-            classes[r * width + c] = rng.NextDouble() < salt ? (byte)rng.Next(1, 8) : coarse[br * bw + bc];
-        }
+            for (int c = 0; c < width; c++)
+            {
+                double er = (r - height / 2.0) / (height / 2.0), ec = (c - width / 2.0) / (width / 2.0);
+                bool inside = er * er + ec * ec <= 1.05
+                              && !holeList.Any(hl => (r - hl.r) * (r - hl.r) + (c - hl.c) * (c - hl.c) < hl.rad * hl.rad)
+                              && rng.NextDouble() >= missing;
+                if (!inside)
+                    continue;
+                // Jitter the block lookup so blob edges are ragged.
+                int br = Math.Clamp((r + rng.Next(-1, 2)) / blob, 0, bh - 1);
+                int bc = Math.Clamp((c + rng.Next(-1, 2)) / blob, 0, bw - 1);
+                classes[r * width + c] = rng.NextDouble() < salt ? (byte)rng.Next(1, 8) : coarse[br * bw + bc];
+            }
         return classes;
     }
 

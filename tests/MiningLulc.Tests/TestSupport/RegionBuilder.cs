@@ -28,8 +28,14 @@ public sealed class RegionBuilder(string directory)
         System.IO.Directory.CreateDirectory(dir);
         using var ds = RasterDataset.Create(Path.Combine(dir, name), new RasterProfile
         {
-            Width = width, Height = height, BandCount = 10, DataType = RasterDataType.UInt16, Transform = transform, CrsWkt = crs.ToWkt(),
-            NoData = 0, BandDescriptions = ["B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B11", "B12"],
+            Width = width,
+            Height = height,
+            BandCount = 10,
+            DataType = RasterDataType.UInt16,
+            Transform = transform,
+            CrsWkt = crs.ToWkt(),
+            NoData = 0,
+            BandDescriptions = ["B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B11", "B12"],
         });
         var plane = new ushort[width * height];
         for (var b = 0; b < 10; b++)
