@@ -6,7 +6,7 @@ using NetTopologySuite.Geometries;
 namespace MiningLulc.Tests.Align;
 
 /// <summary>Alignment on hand-made (synthetic) regions whose content is a known function.</summary>
-public class AlignmentTests
+public class AlignmentTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int PixelsPerDegree = 1200; // 3 arcsec: the warp is what is tested, not the tile size
 
@@ -67,6 +67,7 @@ public class AlignmentTests
             }
         }
         Assert.True(checkedPixels > 0.95 * site.Grid.PixelCount, $"only {checkedPixels} of {site.Grid.PixelCount} pixels have dh");
+        output.WriteLine($"EPSG:{utmEpsg}: worst |dh - f| = {worst:E3} m over {checkedPixels} pixels (bound {bound:E3} m)");
         Assert.True(worst <= bound, $"worst |dh - f| = {worst} m exceeds the bilinear bound {bound} m");
     }
 
