@@ -10,14 +10,20 @@ internal static class InspectCommand
     {
         var path = new Argument<string>("path") { Description = "A raster, GeoPackage, zip, model or region folder." };
         var config = CommonOptions.Config();
-        var command = new Command("inspect", "What a raster, GeoPackage, zip, model or region folder holds, and what is wrong with it.") { path, config };
-        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(path)!, CommonOptions.Load(r.GetValue(config), null))));
+        var json = new Option<bool>("--json") { Description = "Print the report as one JSON object (title, facts, problems, table) instead of tables." };
+        var command = new Command("inspect", "What a raster, GeoPackage, zip, model or region folder holds, and what is wrong with it.") { path, config, json };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(path)!, CommonOptions.Load(r.GetValue(config), null), r.GetValue(json))));
         return command;
     }
 
-    private static ExitCode Run(string path, EngineConfig config)
+    private static ExitCode Run(string path, EngineConfig config, bool json)
     {
         var report = Inspector.Inspect(path, config);
+        if (json)
+        {
+            Console.Out.WriteLine(report.ToJson());
+            return ExitCode.Success;
+        }
         ConsoleUi.Facts(report.Title, report.Facts);
         if (report.TableHeader is { } header && report.TableRows is { } rows)
         {

@@ -9,7 +9,23 @@ namespace MiningLulc.Inspection;
 
 /// <summary>What a file or folder holds (facts), what is wrong with it (problems), and an optional table.</summary>
 public sealed record InspectionReport(string Title, IReadOnlyList<(string Key, string Value)> Facts, IReadOnlyList<string> Problems,
-    IReadOnlyList<string>? TableHeader = null, IReadOnlyList<IReadOnlyList<string>>? TableRows = null);
+    IReadOnlyList<string>? TableHeader = null, IReadOnlyList<IReadOnlyList<string>>? TableRows = null)
+{
+    /// <summary>
+    /// The report as JSON for scripts: {"title", "facts": {key: value}, "problems": [...], "table": [{column: cell}]}
+    /// (table rows keyed by the column headers; facts in their order).
+    /// </summary>
+    public string ToJson()
+    {
+        var facts = new Dictionary<string, string>();
+        foreach (var (k, v) in Facts) facts[facts.ContainsKey(k) ? $"{k} ({facts.Count})" : k] = v;
+        var table = TableHeader is { } header && TableRows is { } rows
+            ? rows.Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second)).ToList()
+            : null;
+        return System.Text.Json.JsonSerializer.Serialize(new { title = Title, facts, problems = Problems, table },
+            new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}
 
 /// <summary>
 /// Looks at a raster, a GeoPackage or zip of them, a model, or a region folder and says what it is

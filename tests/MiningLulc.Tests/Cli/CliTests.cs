@@ -37,4 +37,17 @@ public class CliTests
         Assert.Equal((int)ExitCode.BadInput, code2);
         Assert.Contains("sites.gpkg", output2);
     }
+
+    [Fact]
+    public void InspectJsonListsEverySiteOfTheSample()
+    {
+        var (code, output) = Cli("inspect", Path.Combine(TestPaths.RepositoryRoot, "data-sample"), "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var table = doc.RootElement.GetProperty("table");
+        Assert.Equal(24, table.GetArrayLength()); // data-sample: 24 synthetic sites
+        Assert.All(table.EnumerateArray(), row => Assert.Equal("ready", row.GetProperty("status").GetString()));
+        Assert.Contains("EPSG:32719", doc.RootElement.GetProperty("facts").GetProperty("composite 2019").GetString());
+        Assert.Equal(0, doc.RootElement.GetProperty("problems").GetArrayLength());
+    }
 }
