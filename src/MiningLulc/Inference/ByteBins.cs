@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace MiningLulc.Inference;
@@ -20,23 +21,32 @@ internal sealed class ByteBins
     private const int Chunk = 16;
 
     private readonly float[][] cuts;
-    private readonly float[][] upper;   // per feature: the last cut of each 16-cut chunk, padded to 16 with +inf
-    private readonly float[][] chunked; // per feature: the cuts padded with +inf to a whole number of chunks, plus one chunk of +inf
+    private readonly float[] upper;      // per feature, 16 floats: the last cut of each 16-cut chunk, padded with +inf
+    private readonly float[] chunked;    // per feature: its cuts padded with +inf to whole chunks, plus one chunk of +inf
+    private readonly int[] chunkedStart; // per feature: where its cuts start in chunked
+    private readonly int[] nanBin;       // per feature
 
     private ByteBins(float[][] cuts)
     {
         this.cuts = cuts;
-        upper = new float[cuts.Length][];
-        chunked = new float[cuts.Length][];
-        for (var f = 0; f < cuts.Length; f++)
+        var width = cuts.Length;
+        upper = new float[width * Chunk];
+        chunkedStart = new int[width];
+        nanBin = new int[width];
+        var total = 0;
+        for (var f = 0; f < width; f++)
         {
-            var chunks = (cuts[f].Length + Chunk - 1) / Chunk;
-            chunked[f] = new float[Chunk * (chunks + 1)];
-            Array.Fill(chunked[f], float.PositiveInfinity);
-            cuts[f].CopyTo(chunked[f], 0);
-            upper[f] = new float[Chunk];
-            Array.Fill(upper[f], float.PositiveInfinity);
-            for (var k = 0; k < chunks; k++) upper[f][k] = chunked[f][Chunk * k + Chunk - 1];
+            chunkedStart[f] = total;
+            total += Chunk * ((cuts[f].Length + Chunk - 1) / Chunk + 1);
+            nanBin[f] = cuts[f].Length + 1;
+        }
+        chunked = new float[total];
+        Array.Fill(chunked, float.PositiveInfinity);
+        Array.Fill(upper, float.PositiveInfinity);
+        for (var f = 0; f < width; f++)
+        {
+            cuts[f].CopyTo(chunked, chunkedStart[f]);
+            for (var k = 0; k < (cuts[f].Length + Chunk - 1) / Chunk; k++) upper[f * Chunk + k] = chunked[chunkedStart[f] + Chunk * k + Chunk - 1];
         }
     }
 
@@ -57,7 +67,7 @@ internal sealed class ByteBins
     /// <summary>Thresholds of feature <paramref name="f"/>; its NaN bin is one past the last value bin.</summary>
     public int CutCount(int f) => cuts[f].Length;
 
-    public int NaNBin(int f) => cuts[f].Length + 1;
+    public int NaNBin(int f) => nanBin[f];
 
     /// <summary>The index of a (non-NaN) threshold among feature <paramref name="f"/>'s cuts.</summary>
     public int IndexOf(int f, float threshold)
@@ -89,17 +99,34 @@ internal sealed class ByteBins
     {
         var width = cuts.Length;
         if (count > stride || bins.Length < width * stride || rows.Length < count * width) throw new ArgumentException("bin buffer too small");
-        for (var i = 0; i < count; i++)
+        if (vectorized)
         {
-            var row = rows.Slice(i * width, width);
-            for (var f = 0; f < width; f++)
+            ref var upper0 = ref MemoryMarshal.GetArrayDataReference(upper);
+            ref var chunked0 = ref MemoryMarshal.GetArrayDataReference(chunked);
+            ref var start0 = ref MemoryMarshal.GetArrayDataReference(chunkedStart);
+            ref var nan0 = ref MemoryMarshal.GetArrayDataReference(nanBin);
+            ref var out0 = ref MemoryMarshal.GetReference(bins);
+            for (var i = 0; i < count; i++)
             {
-                var x = row[f];
-                var bin = float.IsNaN(x) ? cuts[f].Length + 1
-                    : vectorized ? CountBelow(ref upper[f][0], ref chunked[f][0], x)
-                    : CountBelow(cuts[f], x);
-                bins[f * stride + i] = (byte)(bin ^ 0x80);
+                ref var x0 = ref Unsafe.AsRef(in rows[i * width]);
+                for (var f = 0; f < width; f++)
+                {
+                    var x = Unsafe.Add(ref x0, f);
+                    // NaN compares false everywhere (count 0); it takes the NaN bin instead.
+                    var bin = CountBelow(ref Unsafe.Add(ref upper0, f * Chunk), ref Unsafe.Add(ref chunked0, Unsafe.Add(ref start0, f)), x);
+                    if (float.IsNaN(x)) bin = Unsafe.Add(ref nan0, f);
+                    Unsafe.Add(ref out0, f * stride + i) = (byte)(bin ^ 0x80);
+                }
             }
+        }
+        else
+        {
+            for (var i = 0; i < count; i++)
+                for (var f = 0; f < width; f++)
+                {
+                    var x = rows[i * width + f];
+                    bins[f * stride + i] = (byte)((float.IsNaN(x) ? nanBin[f] : CountBelow(cuts[f], x)) ^ 0x80);
+                }
         }
         for (var f = 0; f < width; f++) bins.Slice(f * stride + count, stride - count).Fill(0x80);
     }

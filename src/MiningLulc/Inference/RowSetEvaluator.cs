@@ -36,13 +36,17 @@ internal sealed class RowSetEvaluator
     /// <summary>Trees whose leaf numbers are found before their values are added (positions: 8 KB at most).</summary>
     private const int TreeBatch = 16;
 
-    /// <summary>One split in evaluation order: its rows (reach index = its own position in the tree's list) go right where <see cref="Condition"/>'s set has them.</summary>
+    /// <summary>
+    /// One split in evaluation order: its rows (reach index = its own position in the tree's list)
+    /// go right where <see cref="Condition"/>'s set has them. Byte offsets (index x 32), so the loop
+    /// adds them to its base pointers as they are.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     private readonly struct Step(int condition, int left, int right)
     {
-        public readonly int Condition = condition; // row set slot
-        public readonly int Left = left;           // reach index of the left child
-        public readonly int Right = right;         // reach index of the right child
+        public readonly uint Condition = (uint)(condition * Vector256<byte>.Count); // row set slot
+        public readonly uint Left = (uint)(left * Vector256<byte>.Count);           // reach index of the left child
+        public readonly uint Right = (uint)(right * Vector256<byte>.Count);         // reach index of the right child
     }
 
     private readonly ByteBins bins;
@@ -52,7 +56,7 @@ internal sealed class RowSetEvaluator
     private readonly int slotCount;
     private readonly Step[] steps;      // per tree, its splits breadth-first (children after their parent, siblings side by side)
     private readonly int[] stepStart;   // per tree, and one past the last
-    private readonly int[] cover;       // per tree and plane: reach indices whose union is the rows with that bit of the leaf number set
+    private readonly uint[] cover;      // per tree and plane: reach entries (byte offsets) whose union is the rows with that bit of the leaf number set
     private readonly int[] coverStart;  // [tree * planes + plane], and one past the last
     private readonly double[] leafValues; // per tree, by leaf number
     private readonly int[] leafStart;   // per tree
@@ -105,7 +109,7 @@ internal sealed class RowSetEvaluator
         stepStart[^1] = stepList.Count;
         coverStart[^1] = coverList.Count;
         steps = [.. stepList];
-        cover = [.. coverList];
+        cover = [.. coverList.Select(index => (uint)(index * Vector256<byte>.Count))];
         leafValues = [.. values];
     }
 
@@ -209,61 +213,60 @@ internal sealed class RowSetEvaluator
             var b7 = Vector256.LoadUnsafe(ref b, 224);
             var n = bins.CutCount(f);
             ref var above = ref Unsafe.Add(ref set0, aboveSlot[f]);
-            var nan = Above(b0, b1, b2, b3, b4, b5, b6, b7, n);
-            Unsafe.Add(ref above, n) = nan;
-            if (numberSlot[f] < 0)
-            {
-                for (var c = 0; c < n; c++) Unsafe.Add(ref above, c) = Above(b0, b1, b2, b3, b4, b5, b6, b7, c);
-                continue;
-            }
+            var threshold = Vector256.Create(unchecked((sbyte)0x80)); // bin 0, biased
+            for (var c = 0; c <= n; c++, threshold += Vector256<sbyte>.One)
+                Above(b0, b1, b2, b3, b4, b5, b6, b7, threshold, ref Unsafe.As<Vector256<byte>, uint>(ref Unsafe.Add(ref above, c)));
+            if (numberSlot[f] < 0) continue;
+            var nan = Unsafe.Add(ref above, n);
             ref var number = ref Unsafe.Add(ref set0, numberSlot[f]);
-            for (var c = 0; c < n; c++)
-            {
-                var set = Above(b0, b1, b2, b3, b4, b5, b6, b7, c);
-                Unsafe.Add(ref above, c) = set;
-                Unsafe.Add(ref number, c) = Vector256.AndNot(set, nan);
-            }
+            for (var c = 0; c < n; c++) Unsafe.Add(ref number, c) = Vector256.AndNot(Unsafe.Add(ref above, c), nan);
             Unsafe.Add(ref number, n) = ~nan;
         }
         Unsafe.Add(ref set0, everySlot) = Vector256<byte>.AllBitsSet;
     }
 
-    /// <summary>The rows whose bin is above <paramref name="c"/>: bit <c>r % 32</c> of 32-bit word <c>r / 32</c> for row <c>r</c>.</summary>
+    /// <summary>
+    /// Writes the rows whose (biased) bin is above <paramref name="threshold"/>: bit <c>r % 32</c> of
+    /// 32-bit word <c>r / 32</c> for row <c>r</c>. Word by word: assembling a vector from the eight
+    /// masks would cost more than the eight stores.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Above(Vector256<sbyte> b0, Vector256<sbyte> b1, Vector256<sbyte> b2, Vector256<sbyte> b3,
-        Vector256<sbyte> b4, Vector256<sbyte> b5, Vector256<sbyte> b6, Vector256<sbyte> b7, int c)
+    private static void Above(Vector256<sbyte> b0, Vector256<sbyte> b1, Vector256<sbyte> b2, Vector256<sbyte> b3,
+        Vector256<sbyte> b4, Vector256<sbyte> b5, Vector256<sbyte> b6, Vector256<sbyte> b7, Vector256<sbyte> threshold, ref uint words)
     {
-        var v = Vector256.Create((sbyte)(c ^ 0x80));
-        return Vector256.Create(
-            Vector256.GreaterThan(b0, v).ExtractMostSignificantBits(), Vector256.GreaterThan(b1, v).ExtractMostSignificantBits(),
-            Vector256.GreaterThan(b2, v).ExtractMostSignificantBits(), Vector256.GreaterThan(b3, v).ExtractMostSignificantBits(),
-            Vector256.GreaterThan(b4, v).ExtractMostSignificantBits(), Vector256.GreaterThan(b5, v).ExtractMostSignificantBits(),
-            Vector256.GreaterThan(b6, v).ExtractMostSignificantBits(), Vector256.GreaterThan(b7, v).ExtractMostSignificantBits()).AsByte();
+        words = Vector256.GreaterThan(b0, threshold).ExtractMostSignificantBits();
+        Unsafe.Add(ref words, 1) = Vector256.GreaterThan(b1, threshold).ExtractMostSignificantBits();
+        Unsafe.Add(ref words, 2) = Vector256.GreaterThan(b2, threshold).ExtractMostSignificantBits();
+        Unsafe.Add(ref words, 3) = Vector256.GreaterThan(b3, threshold).ExtractMostSignificantBits();
+        Unsafe.Add(ref words, 4) = Vector256.GreaterThan(b4, threshold).ExtractMostSignificantBits();
+        Unsafe.Add(ref words, 5) = Vector256.GreaterThan(b5, threshold).ExtractMostSignificantBits();
+        Unsafe.Add(ref words, 6) = Vector256.GreaterThan(b6, threshold).ExtractMostSignificantBits();
+        Unsafe.Add(ref words, 7) = Vector256.GreaterThan(b7, threshold).ExtractMostSignificantBits();
     }
 
     /// <summary>Tree <paramref name="tree"/>'s leaf number for every row of the block (byte or ushort positions).</summary>
     private void FindLeaves<TPos>(int tree, Scratch scratch, Span<TPos> positions, bool vectorized)
         where TPos : unmanaged
     {
-        ref var sets = ref MemoryMarshal.GetArrayDataReference(scratch.Sets);
-        ref var reach = ref MemoryMarshal.GetArrayDataReference(scratch.Reach);
+        ref var sets = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Sets));
+        ref var reach = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Reach));
         ref var step = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(steps), stepStart[tree]);
-        var count = stepStart[tree + 1] - stepStart[tree];
-        reach = Vector256<byte>.AllBitsSet;
-        for (var i = 0; i < count; i++)
+        ref var stepEnd = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(steps), stepStart[tree + 1]);
+        Vector256<byte>.AllBitsSet.StoreUnsafe(ref reach);
+        // Split i's own rows are reach entry i: walk both arrays with one pointer each.
+        for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, Vector256<byte>.Count))
         {
-            ref readonly var s = ref Unsafe.Add(ref step, i);
-            var rows = Unsafe.Add(ref reach, i);
-            var right = Unsafe.Add(ref sets, s.Condition);
-            Unsafe.Add(ref reach, s.Left) = Vector256.AndNot(rows, right);
-            Unsafe.Add(ref reach, s.Right) = rows & right;
+            var rows = Vector256.LoadUnsafe(ref own);
+            var right = Vector256.LoadUnsafe(ref sets, step.Condition);
+            Vector256.AndNot(rows, right).StoreUnsafe(ref reach, step.Left);
+            (rows & right).StoreUnsafe(ref reach, step.Right);
         }
         ref var cover0 = ref MemoryMarshal.GetArrayDataReference(cover);
         for (var j = 0; j < planes; j++)
         {
             var plane = Vector256<byte>.Zero;
             for (int k = coverStart[tree * planes + j], end = coverStart[tree * planes + j + 1]; k < end; k++)
-                plane |= Unsafe.Add(ref reach, Unsafe.Add(ref cover0, k));
+                plane |= Vector256.LoadUnsafe(ref reach, Unsafe.Add(ref cover0, k));
             scratch.Planes[j] = plane;
         }
         if (!vectorized) NumbersScalar(scratch.Planes, planes, positions);
@@ -339,25 +342,37 @@ internal sealed class RowSetEvaluator
             for (var t = t0; t < t1; t++)
             {
                 ref var leaf = ref Unsafe.Add(ref values, Unsafe.Add(ref start, t));
-                s0 += Unsafe.Add(ref leaf, Number(ref p, 0));
-                s1 += Unsafe.Add(ref leaf, Number(ref p, 1));
-                s2 += Unsafe.Add(ref leaf, Number(ref p, 2));
-                s3 += Unsafe.Add(ref leaf, Number(ref p, 3));
-                s4 += Unsafe.Add(ref leaf, Number(ref p, 4));
-                s5 += Unsafe.Add(ref leaf, Number(ref p, 5));
-                s6 += Unsafe.Add(ref leaf, Number(ref p, 6));
-                s7 += Unsafe.Add(ref leaf, Number(ref p, 7));
+                if (typeof(TPos) == typeof(byte))
+                {
+                    // Eight byte numbers in one load: loads are what this loop is short of, not shifts.
+                    var n = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<TPos, byte>(ref p));
+                    s0 += Unsafe.Add(ref leaf, (nuint)(byte)n);
+                    s1 += Unsafe.Add(ref leaf, (nuint)(byte)(n >> 8));
+                    s2 += Unsafe.Add(ref leaf, (nuint)(byte)(n >> 16));
+                    s3 += Unsafe.Add(ref leaf, (nuint)(byte)(n >> 24));
+                    s4 += Unsafe.Add(ref leaf, (nuint)(byte)(n >> 32));
+                    s5 += Unsafe.Add(ref leaf, (nuint)(byte)(n >> 40));
+                    s6 += Unsafe.Add(ref leaf, (nuint)(byte)(n >> 48));
+                    s7 += Unsafe.Add(ref leaf, (nuint)(n >> 56));
+                }
+                else
+                {
+                    ref var q = ref Unsafe.As<TPos, ushort>(ref p);
+                    s0 += Unsafe.Add(ref leaf, q);
+                    s1 += Unsafe.Add(ref leaf, Unsafe.Add(ref q, 1));
+                    s2 += Unsafe.Add(ref leaf, Unsafe.Add(ref q, 2));
+                    s3 += Unsafe.Add(ref leaf, Unsafe.Add(ref q, 3));
+                    s4 += Unsafe.Add(ref leaf, Unsafe.Add(ref q, 4));
+                    s5 += Unsafe.Add(ref leaf, Unsafe.Add(ref q, 5));
+                    s6 += Unsafe.Add(ref leaf, Unsafe.Add(ref q, 6));
+                    s7 += Unsafe.Add(ref leaf, Unsafe.Add(ref q, 7));
+                }
                 p = ref Unsafe.Add(ref p, BlockRows);
             }
             Unsafe.Add(ref s, r) = s0; Unsafe.Add(ref s, r + 1) = s1; Unsafe.Add(ref s, r + 2) = s2; Unsafe.Add(ref s, r + 3) = s3;
             Unsafe.Add(ref s, r + 4) = s4; Unsafe.Add(ref s, r + 5) = s5; Unsafe.Add(ref s, r + 6) = s6; Unsafe.Add(ref s, r + 7) = s7;
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Number<TPos>(ref TPos p, int k)
-        where TPos : unmanaged =>
-        typeof(TPos) == typeof(byte) ? Unsafe.As<TPos, byte>(ref Unsafe.Add(ref p, k)) : Unsafe.As<TPos, ushort>(ref Unsafe.Add(ref p, k));
 
     /// <summary>
     /// A tree's layout for row-set evaluation: its splits breadth-first, leaves numbered left to
