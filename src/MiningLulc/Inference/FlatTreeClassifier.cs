@@ -213,7 +213,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var expanded = walking ? new float[block * Stride] : [];
         var bins = masks is null ? [] : new int[width * block];
         var leafIndex = masks is null ? [] : new int[block * LeafMaskEvaluator.Lanes];
-        var rowSetScratch = rowSets?.NewScratch();
+        using var rowSetScratch = rowSets?.NewScratch();
         var sums = new double[k * block];
         Span<float> rowScores = k <= 256 ? stackalloc float[k] : new float[k];
         for (var start = 0; start < count; start += block)

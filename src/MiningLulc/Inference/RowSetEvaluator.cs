@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -136,14 +137,19 @@ internal sealed class RowSetEvaluator
     /// <summary>Bytes of the per-block row sets (one <see cref="Vector256{T}"/> per threshold, twice for features with NaN-left splits).</summary>
     public long RowSetBytes => (long)slotCount * Vector256<byte>.Count;
 
-    /// <summary>Per-thread buffers for <see cref="AddLeafValues"/>.</summary>
-    public sealed class Scratch
+    /// <summary>
+    /// Per-thread buffers for <see cref="AddLeafValues"/>. The row sets (hundreds of KB) and the
+    /// reach entries come from the shared array pool: a fresh large array per call would be a
+    /// large-object allocation, and a full collection, per block of a site. Every entry is written
+    /// before it is read, so pooled arrays need no clearing.
+    /// </summary>
+    public sealed class Scratch : IDisposable
     {
         internal Scratch(RowSetEvaluator e)
         {
             Bins = new byte[e.bins.Width * BlockRows];
-            Sets = new Vector256<byte>[e.slotCount];
-            Reach = new Vector256<byte>[Math.Max(1, e.reachLength)];
+            Sets = ArrayPool<Vector256<byte>>.Shared.Rent(e.slotCount);
+            Reach = ArrayPool<Vector256<byte>>.Shared.Rent(Math.Max(1, e.reachLength));
             Planes = new Vector256<byte>[Math.Max(1, e.planes)];
             Positions = new ushort[TreeBatch * BlockRows];
         }
@@ -153,6 +159,12 @@ internal sealed class RowSetEvaluator
         internal Vector256<byte>[] Reach { get; }
         internal Vector256<byte>[] Planes { get; }
         internal ushort[] Positions { get; }
+
+        public void Dispose()
+        {
+            ArrayPool<Vector256<byte>>.Shared.Return(Sets);
+            ArrayPool<Vector256<byte>>.Shared.Return(Reach);
+        }
     }
 
     public Scratch NewScratch() => new(this);
