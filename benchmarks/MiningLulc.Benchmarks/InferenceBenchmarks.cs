@@ -90,7 +90,11 @@ public class ForestInferenceBenchmarks : InferenceBenchmarks
         }
         var training = EngineConfig.Default.Training with
         {
-            Trainer = TrainerKind.RandomForest, Trees = 20, Leaves = 1000, MinSamplesPerLeaf = 1, FeatureFraction = 0.2667,
+            Trainer = TrainerKind.RandomForest,
+            Trees = 20,
+            Leaves = 1000,
+            MinSamplesPerLeaf = 1,
+            FeatureFraction = 0.2667,
         };
         return ModelTrainer.Train(table, Set, EngineConfig.Default with { Training = training }, ["bench"]);
     }
