@@ -134,9 +134,6 @@ internal sealed class RowSetEvaluator
         return (nanLeft ? numberSlot[f] : aboveSlot[f]) + c;
     }
 
-    /// <summary>Bytes of the per-block row sets (one <see cref="Vector256{T}"/> per threshold, twice for features with NaN-left splits).</summary>
-    public long RowSetBytes => (long)slotCount * Vector256<byte>.Count;
-
     /// <summary>
     /// Per-thread buffers for <see cref="AddLeafValues"/>. The row sets (hundreds of KB) and the
     /// reach entries come from the shared array pool: a fresh large array per call would be a
