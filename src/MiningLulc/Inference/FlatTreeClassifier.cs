@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MiningLulc.Inference;
 
@@ -33,7 +34,7 @@ internal readonly struct FlatNode(int feature, float threshold, int left, int ri
 /// <summary>How <see cref="FlatTreeClassifier"/> finds each tree's leaf.</summary>
 internal enum TreeEngine
 {
-    /// <summary>Leaf masks when every tree has at most 32 leaves (and the table is not huge), else walking.</summary>
+    /// <summary>Row sets when they apply (and vectors are hardware-accelerated); else leaf masks when every tree has at most 32 leaves (and the table is not huge); else walking.</summary>
     Auto,
 
     /// <summary>Walk each tree from the root, several rows at a time (any tree size).</summary>
@@ -44,6 +45,12 @@ internal enum TreeEngine
 
     /// <summary><see cref="LeafMaskEvaluator"/> lane by lane: the scalar twin of <see cref="Masks"/>.</summary>
     MasksScalar,
+
+    /// <summary><see cref="RowSetEvaluator"/>: 256 rows at a time as bit sets (any tree size; at most 254 thresholds per feature).</summary>
+    RowSets,
+
+    /// <summary><see cref="RowSetEvaluator"/> with scalar binning and leaf numbering: the twin of <see cref="RowSets"/>.</summary>
+    RowSetsScalar,
 }
 
 /// <summary>
@@ -53,10 +60,11 @@ internal enum TreeEngine
 /// rounded to float, exactly as ML.NET's <c>TreeEnsembleModelParameters</c> does; then the output
 /// formula and the arg-max (first maximal non-NaN score wins) follow ML.NET bit for bit.
 /// <para>
-/// Two ways to find the leaves, same result: <see cref="LeafMaskEvaluator"/> for trees of at most
-/// 32 leaves (LightGBM's), and walking for any tree (FastForest's). Both work tree-outer, row-inner
-/// over blocks of <see cref="BlockRows"/> rows so a tree's data and the block's features stay in
-/// cache.
+/// Three ways to find the leaves, same result: <see cref="RowSetEvaluator"/> (256 rows at a time as
+/// bit sets; any tree size, at most 254 thresholds per feature, which LightGBM's and FastTree's
+/// 255-bin histograms guarantee: the default), <see cref="LeafMaskEvaluator"/> for trees of at most
+/// 32 leaves, and walking for any tree. All work tree-outer, row-inner over blocks of rows so a
+/// tree's data and the block's features stay in cache.
 /// </para>
 /// <para>
 /// Walking: every split sends NaN one fixed way, as ML.NET does (LightGBM splits may send it
@@ -87,6 +95,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     private readonly double[] plattOffset;
     private readonly byte[] classCodes;
     private readonly LeafMaskEvaluator? masks;
+    private readonly RowSetEvaluator? rowSets;
 
     /// <param name="width">Features per input row.</param>
     /// <param name="trees">All trees, class by class, each class's in ML.NET's summation order.</param>
@@ -137,7 +146,14 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         leaves = [.. leafList];
 
         Engine = engine;
-        if (engine != TreeEngine.Walk)
+        if (engine is TreeEngine.Auto or TreeEngine.RowSets or TreeEngine.RowSetsScalar)
+        {
+            // Without hardware vectors the row sets run in software; Auto then keeps the older engines.
+            if (engine != TreeEngine.Auto || Vector256.IsHardwareAccelerated) rowSets = RowSetEvaluator.TryCreate(width, trees);
+            if (rowSets is null && engine != TreeEngine.Auto) throw new ArgumentException("too many thresholds on a feature (or leaves in a tree) for row sets");
+            if (rowSets is not null) Engine = engine == TreeEngine.Auto ? TreeEngine.RowSets : engine;
+        }
+        if (rowSets is null && engine is TreeEngine.Auto or TreeEngine.Masks or TreeEngine.MasksScalar)
         {
             masks = LeafMaskEvaluator.TryCreate(width, trees);
             if (masks is null && engine != TreeEngine.Auto) throw new ArgumentException("trees too large for leaf masks");
@@ -162,6 +178,8 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         if (!nanLeft) return new FlatNode(feature, t, left, right);
         // x <= +inf or NaN: always left (the constant 0 column is <= +inf).
         if (float.IsPositiveInfinity(t)) return new FlatNode(2 * width, float.PositiveInfinity, left, left);
+        // x <= NaN fails for every number, so numbers go right and only NaN left: every number is <= +inf, NaN is not.
+        if (float.IsNaN(t)) return new FlatNode(feature, float.PositiveInfinity, right, left);
         // Right exactly when x > t, i.e. -x < -t, i.e. -x <= prev(-t) (-t > -inf here); NaN fails the test and goes left.
         return new FlatNode(width + feature, MathF.BitDecrement(-t), right, left);
     }
@@ -176,6 +194,9 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     public int TreeCount => trees.Count;
     public int NodeCount => nodes.Length;
 
+    /// <summary>Leaves of the largest tree.</summary>
+    public int MaxLeaves => trees.Max(t => t.LeafCount);
+
     public void Predict(float[] rows, int count, int width, Span<byte> classes, Span<float> scores) =>
         Predict(rows.AsSpan(), count, width, classes, scores);
 
@@ -187,10 +208,12 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var k = ScoreCount;
         if (!scores.IsEmpty && scores.Length < (long)count * k) throw new ArgumentException("score buffer smaller than count x classes");
 
-        var block = masks is null ? BlockRows : MaskBlockRows;
-        var expanded = masks is null ? new float[block * Stride] : [];
+        var block = rowSets is not null ? RowSetEvaluator.BlockRows : masks is not null ? MaskBlockRows : BlockRows;
+        var walking = rowSets is null && masks is null;
+        var expanded = walking ? new float[block * Stride] : [];
         var bins = masks is null ? [] : new int[width * block];
         var leafIndex = masks is null ? [] : new int[block * LeafMaskEvaluator.Lanes];
+        using var rowSetScratch = rowSets?.NewScratch();
         var sums = new double[k * block];
         Span<float> rowScores = k <= 256 ? stackalloc float[k] : new float[k];
         for (var start = 0; start < count; start += block)
@@ -198,7 +221,9 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             var n = Math.Min(block, count - start);
             var part = rows.Slice(start * width, n * width);
             Array.Clear(sums);
-            if (masks is not null)
+            if (rowSets is not null)
+                rowSets.AddLeafValues(part, n, classTreeStart, sums, rowSetScratch!, vectorized: Engine == TreeEngine.RowSets);
+            else if (masks is not null)
             {
                 masks.Bin(part, n, bins, block);
                 masks.AddLeafValues(bins, n, treeClass, sums, block, leafIndex, vectorized: Engine == TreeEngine.Masks);

@@ -75,7 +75,7 @@ internal sealed class LeafMaskEvaluator
     {
         if (trees.Count == 0 || trees.Any(t => t.LeafCount > MaxLeaves)) return null;
         var cuts = new float[width][];
-        for (var f = 0; f < width; f++) cuts[f] = Cuts(trees, f);
+        for (var f = 0; f < width; f++) cuts[f] = ByteBins.Cuts(trees, f);
         var binBase = new int[width];
         var bins = 0;
         for (var f = 0; f < width; f++)
@@ -102,7 +102,7 @@ internal sealed class LeafMaskEvaluator
             var localCuts = new float[width][];
             foreach (var f in groupFeatures[g])
             {
-                localCuts[f] = Cuts(members, f);
+                localCuts[f] = ByteBins.Cuts(members, f);
                 localStart[f] = local;
                 for (var b = 0; b <= cuts[f].Length; b++)
                     localBin[g * bins + binBase[f] + b] = (ushort)(local + (b == 0 ? 0 : CountBelowOrEqual(localCuts[f], cuts[f][b - 1])));
@@ -125,7 +125,7 @@ internal sealed class LeafMaskEvaluator
                     var t = tree.Threshold[n];
                     var slice = localCuts[f].Length;
                     // Value bin b holds the x with exactly b cuts below x; x > t (right) from the bin after t's cut. A NaN threshold sends every number right.
-                    var firstRight = float.IsNaN(t) ? 0 : Array.BinarySearch(localCuts[f], Normal(t)) + 1;
+                    var firstRight = float.IsNaN(t) ? 0 : Array.BinarySearch(localCuts[f], ByteBins.Normal(t)) + 1;
                     Debug.Assert(firstRight >= 0);
                     for (var b = firstRight; b <= slice; b++) groupMasks[(localStart[f] + b) * Lanes + lane] &= ruledOut[n];
                     if (!tree.NanLeft[n]) groupMasks[(localStart[f] + slice + 1) * Lanes + lane] &= ruledOut[n];
@@ -136,18 +136,6 @@ internal sealed class LeafMaskEvaluator
         }
         maskBase[groups] = maskList.Count;
         return new LeafMaskEvaluator(width, cuts, binBase, bins, trees.Count, groupFeatures, localBin, maskBase, [.. maskList], leafValues);
-    }
-
-    /// <summary>-0 cuts like 0.</summary>
-    private static float Normal(float t) => t == 0f ? 0f : t;
-
-    private static float[] Cuts(IEnumerable<FlatTree> trees, int feature)
-    {
-        var set = new SortedSet<float>();
-        foreach (var t in trees)
-            for (var n = 0; n < t.NodeCount; n++)
-                if (t.Feature[n] == feature && !float.IsNaN(t.Threshold[n])) set.Add(Normal(t.Threshold[n]));
-        return [.. set];
     }
 
     /// <summary>How many of the ascending <paramref name="cuts"/> are &lt;= <paramref name="v"/>: the local bin of any x just above the global cut v.</summary>

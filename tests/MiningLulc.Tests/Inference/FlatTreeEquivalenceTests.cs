@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -79,11 +80,11 @@ public class FlatTreeEquivalenceTests
         Assert.Equal(fast, plain);
         // Every engine that can run the trees gives the same bits.
         var flat = model.FlatTrees!;
-        foreach (var engine in new[] { TreeEngine.Walk, TreeEngine.Masks, TreeEngine.MasksScalar })
+        foreach (var engine in new[] { TreeEngine.Walk, TreeEngine.Masks, TreeEngine.MasksScalar, TreeEngine.RowSets, TreeEngine.RowSetsScalar })
         {
             FlatTreeClassifier other;
             try { other = flat.With(engine); }
-            catch (ArgumentException) when (engine != TreeEngine.Walk) { continue; } // trees too large for masks
+            catch (ArgumentException) when (engine is TreeEngine.Masks or TreeEngine.MasksScalar) { continue; } // trees too large for masks
             byte[] c = new byte[count];
             float[] sc = new float[count * k];
             other.Predict(rows, count, model.FeatureSet.Names.Count, c, sc);
@@ -99,7 +100,8 @@ public class FlatTreeEquivalenceTests
         foreach (var nanRate in new[] { 0.0, 0.3, 0.9 })
             CheckSameAsMlNet(model, Matrix(w, count, seed: 17 + (int)(nanRate * 10), nanRate), count);
         // Odd counts around the block size.
-        foreach (var n in new[] { 1, FlatTreeClassifier.BlockRows - 1, FlatTreeClassifier.BlockRows + 1, FlatTreeClassifier.MaskBlockRows + 3 })
+        foreach (var n in new[] { 1, FlatTreeClassifier.BlockRows - 1, FlatTreeClassifier.BlockRows + 1, FlatTreeClassifier.MaskBlockRows + 3,
+                     RowSetEvaluator.BlockRows - 1, RowSetEvaluator.BlockRows + 1, 2 * RowSetEvaluator.BlockRows + 77 })
             CheckSameAsMlNet(model, Matrix(w, n, seed: n, 0.3), n);
     }
 
@@ -109,7 +111,7 @@ public class FlatTreeEquivalenceTests
         var set = FeatureSet.Full;
         var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 150, seed: 1), set, Config(TrainerKind.Lightgbm, 40, 31), ["synthetic"]);
         Assert.Equal(7, model.ScoreCount);
-        Assert.Equal(TreeEngine.Masks, model.FlatTrees!.Engine);
+        Assert.Equal(Vector256.IsHardwareAccelerated ? TreeEngine.RowSets : TreeEngine.Masks, model.FlatTrees!.Engine);
         CheckOnNaNHeavyRows(model);
     }
 
@@ -122,12 +124,38 @@ public class FlatTreeEquivalenceTests
     }
 
     [Fact]
-    public void TreesOfMoreThan32LeavesAreWalked()
+    public void TreesOfMoreThan32LeavesSkipTheMasks()
     {
         var set = FeatureSet.Published;
         var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 300, seed: 10, nanRate: 0.4), set, Config(TrainerKind.Lightgbm, 10, 100, 2), ["synthetic"]);
-        Assert.Equal(TreeEngine.Walk, model.FlatTrees!.Engine);
+        Assert.Equal(Vector256.IsHardwareAccelerated ? TreeEngine.RowSets : TreeEngine.Walk, model.FlatTrees!.Engine);
+        Assert.Throws<ArgumentException>(() => model.FlatTrees!.With(TreeEngine.Masks));
         CheckOnNaNHeavyRows(model, 1000);
+    }
+
+    /// <summary>
+    /// The published preset's tree size (leaves 1000, one sample per leaf): hundreds of leaves per
+    /// tree, so the row sets number leaves in 16 bits, and the walk goes dozens of levels deep.
+    /// </summary>
+    [Theory]
+    [InlineData(TrainerKind.RandomForest)]
+    [InlineData(TrainerKind.Lightgbm)]
+    public void DeepTreesMatchMlNet(TrainerKind trainer)
+    {
+        var set = FeatureSet.Published;
+        // Labels independent of the features: trees keep splitting down to single samples, as on real, overlapping classes.
+        var w = set.Names.Count;
+        var table = new TrainingTable(w);
+        var rng = new Random(11);
+        var row = new float[w];
+        for (var i = 0; i < 7000; i++)
+        {
+            for (var f = 0; f < w; f++) row[f] = rng.NextDouble() < 0.05 ? float.NaN : (float)(rng.NextDouble() * 1.6 - 0.2);
+            table.Add(row, (LulcClass)(1 + i % 7), i % 25);
+        }
+        var model = ModelTrainer.Train(table, set, Config(trainer, 6, 1000, 1), ["synthetic"]);
+        Assert.True(model.FlatTrees!.MaxLeaves > 256, $"largest tree has {model.FlatTrees.MaxLeaves} leaves");
+        CheckOnNaNHeavyRows(model, 1500);
     }
 
     [Theory]

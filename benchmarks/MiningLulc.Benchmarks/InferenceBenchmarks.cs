@@ -1,0 +1,101 @@
+using BenchmarkDotNet.Attributes;
+using MiningLulc.Features;
+using MiningLulc.Inference;
+using MiningLulc.Pipeline;
+using MiningLulc.Training;
+
+namespace MiningLulc.Benchmarks;
+
+/// <summary>
+/// Model inference, one thread, each way of finding the leaves on the same model and rows (all give
+/// ML.NET's classes and scores bit for bit). The rows are the bench block's features
+/// (<see cref="PerformanceBench.SyntheticBlock"/>); one operation classifies <see cref="Rows"/> of them.
+/// </summary>
+[MemoryDiagnoser]
+public abstract class InferenceBenchmarks
+{
+    private FlatTreeClassifier classifier = null!;
+    private float[] rows = [];
+    private byte[] classes = [];
+    private int width;
+
+    /// <summary><see cref="TreeEngine"/> by name (the enum is internal).</summary>
+    public abstract string Engine { get; set; }
+
+    protected abstract int Rows { get; }
+
+    protected abstract ClassifierModel Model(float[][] planes);
+
+    protected abstract FeatureSet Set { get; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        const int side = PerformanceBench.BlockSide;
+        var (bands, dh) = PerformanceBench.SyntheticBlock(side, side, seed: 3);
+        var planes = FeatureEquivalence.NewPlanes(side * side);
+        new FeatureEngine().Compute(bands, dh, side, side, 10, 10, planes);
+        var model = Model(planes);
+        classifier = model.FlatTrees!.With(Enum.Parse<TreeEngine>(Engine));
+        var idx = Set.Indices;
+        width = idx.Length;
+        rows = new float[Rows * width];
+        for (var i = 0; i < Rows; i++)
+            for (var f = 0; f < width; f++) rows[i * width + f] = planes[idx[f]][i];
+        classes = new byte[Rows];
+    }
+
+    [Benchmark]
+    public void Classify() => classifier.Predict(rows, Rows, width, classes, []);
+}
+
+/// <summary>The <c>bench</c> classify model: LightGBM multiclass, 100 iterations x 7 classes of 31 leaves, 24 features.</summary>
+public class LightGbmInferenceBenchmarks : InferenceBenchmarks
+{
+    [Params("RowSets", "Masks", "Walk")]
+    public override string Engine { get; set; } = "";
+
+    protected override int Rows => 20_000;
+
+    protected override FeatureSet Set => FeatureSet.Full;
+
+    protected override ClassifierModel Model(float[][] planes) => PerformanceBench.InferenceFixture(planes).Model;
+}
+
+/// <summary>
+/// The published preset's forest (configs/published.json: one-versus-all FastForest, leaves 1000,
+/// one sample per leaf, 4 of 15 features per split) with 20 trees per class instead of 100 so that
+/// training stays under a minute; trees of several hundred leaves, dozens of levels deep.
+/// </summary>
+public class ForestInferenceBenchmarks : InferenceBenchmarks
+{
+    [Params("RowSets", "Walk")]
+    public override string Engine { get; set; } = "";
+
+    protected override int Rows => 2_000;
+
+    protected override FeatureSet Set => FeatureSet.Published;
+
+    protected override ClassifierModel Model(float[][] planes)
+    {
+        var idx = Set.Indices;
+        var rng = new Random(5);
+        var table = new TrainingTable(idx.Length);
+        var row = new float[idx.Length];
+        for (var i = 0; i < 7000; i++)
+        {
+            var p = rng.Next(planes[0].Length);
+            for (var f = 0; f < idx.Length; f++) row[f] = planes[idx[f]][p];
+            table.Add(row, (LulcClass)(1 + i % 7), i % 50);
+        }
+        var training = EngineConfig.Default.Training with
+        {
+            Trainer = TrainerKind.RandomForest,
+            Trees = 20,
+            Leaves = 1000,
+            MinSamplesPerLeaf = 1,
+            FeatureFraction = 0.2667,
+        };
+        return ModelTrainer.Train(table, Set, EngineConfig.Default with { Training = training }, ["bench"]);
+    }
+}
