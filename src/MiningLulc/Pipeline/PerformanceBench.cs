@@ -208,9 +208,12 @@ public static class PerformanceBench
             var config = EngineConfig.Default with { Training = EngineConfig.Default.Training with { Trees = 100 } };
             var model = TrainingRunner.Train(new TrainRequest { Regions = [region], Config = config }).Model;
             var pixels = 0L;
+            var run = 0;
             var seconds = Median(runs, () =>
             {
-                var result = RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = Path.Combine(dir, "out"), Config = config });
+                // A fresh folder per run: a folder with finished sites would be resumed, not recomputed.
+                var output = Path.Combine(dir, $"out-{run++}");
+                var result = RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config });
                 pixels = result.Sites.Sum(s => (long)s.ClassifiedPixels);
             });
             progress?.Report(new PipelineProgress("pipeline", runs, runs));
