@@ -215,13 +215,24 @@ public class FlatTreeEquivalenceTests
         {
             "softmax" => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
-                LabelColumnName = "Label", FeatureColumnName = "Features", NumberOfIterations = 15, NumberOfLeaves = 15,
-                MinimumExampleCountPerLeaf = 5, HandleMissingValue = true, UseSoftmax = true, NumberOfThreads = 1, Silent = true,
+                LabelColumnName = "Label",
+                FeatureColumnName = "Features",
+                NumberOfIterations = 15,
+                NumberOfLeaves = 15,
+                MinimumExampleCountPerLeaf = 5,
+                HandleMissingValue = true,
+                UseSoftmax = true,
+                NumberOfThreads = 1,
+                Silent = true,
             }),
             _ => ml.MulticlassClassification.Trainers.OneVersusAll(
                 ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
                 {
-                    FeatureColumnName = "Features", NumberOfTrees = 10, NumberOfLeaves = 12, MinimumExampleCountPerLeaf = 3, NumberOfThreads = 1,
+                    FeatureColumnName = "Features",
+                    NumberOfTrees = 10,
+                    NumberOfLeaves = 12,
+                    MinimumExampleCountPerLeaf = 3,
+                    NumberOfThreads = 1,
                 }),
                 labelColumnName: "Label", useProbabilities: formula == "probabilities"),
         };
@@ -240,7 +251,11 @@ public class FlatTreeEquivalenceTests
         var transformer = ml.Transforms.NormalizeMinMax("Features")
             .Append(ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
-                LabelColumnName = "Label", FeatureColumnName = "Features", NumberOfIterations = 5, NumberOfThreads = 1, Silent = true,
+                LabelColumnName = "Label",
+                FeatureColumnName = "Features",
+                NumberOfIterations = 5,
+                NumberOfThreads = 1,
+                Silent = true,
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel")).Fit(data);
         var model = new ClassifierModel(ml, transformer, Card(set));
