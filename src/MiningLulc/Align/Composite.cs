@@ -164,13 +164,7 @@ public sealed class Composite : IDisposable
         var names = ds.Bands.Select(b => BandMatcher.Normalize(b.Description)).Select(n => wanted.Contains(n) ? n : "").ToList();
         if (names.Count == 1 && names[0].Length == 0 && BandMatcher.FromFileName(path) is { } fromName && wanted.Contains(fromName)) names[0] = fromName;
         var t = ds.Transform;
-        return new FileBands(path, names, Math.Round(Math.Abs(t.PixelWidth * t.PixelHeight), 12), ds.CrsWkt, Extent(t, ds.Width, ds.Height));
-    }
-
-    private static Polygon Extent(GeoTransform t, int width, int height)
-    {
-        var corners = new[] { t.ToWorld(0, 0), t.ToWorld(width, 0), t.ToWorld(width, height), t.ToWorld(0, height), t.ToWorld(0, 0) };
-        return GeometryFactory.Default.CreatePolygon(corners.Select(c => new Coordinate(c.X, c.Y)).ToArray());
+        return new FileBands(path, names, Math.Round(Math.Abs(t.PixelWidth * t.PixelHeight), 12), ds.CrsWkt, GeometryOps.RasterExtent(t, ds.Width, ds.Height));
     }
 
     public void Dispose()

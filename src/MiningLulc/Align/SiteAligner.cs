@@ -43,10 +43,7 @@ public sealed class SiteAligner : IDisposable
         foreach (var f in files)
         {
             using var ds = RasterDataset.Open(f);
-            var t = ds.Transform;
-            var (x0, y0) = t.ToWorld(0, 0);
-            var (x1, y1) = t.ToWorld(ds.Width, ds.Height);
-            extents.Add(GeometryFactory.Default.ToGeometry(new Envelope(x0, x1, y0, y1)));
+            extents.Add(GeometryOps.RasterExtent(ds.Transform, ds.Width, ds.Height));
         }
         return NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(extents);
     }

@@ -35,6 +35,16 @@ public static class GeometryOps
         }
     }
 
+    /// <summary>The area a raster of <paramref name="width"/> x <paramref name="height"/> pixels covers, in its own CRS (rotated transforms too).</summary>
+    public static Polygon RasterExtent(GeoTransform t, int width, int height)
+    {
+        var corners = new[] { t.ToWorld(0, 0), t.ToWorld(width, 0), t.ToWorld(width, height), t.ToWorld(0, height), t.ToWorld(0, 0) };
+        var ring = corners.Select(c => new Coordinate(c.X, c.Y)).ToArray();
+        // Rings must run one way for area and overlay; a north-up transform with positive pixel height flips them.
+        var polygon = GeometryFactory.Default.CreatePolygon(ring);
+        return (Polygon)polygon.Normalized();
+    }
+
     /// <summary>The polygonal part of a geometry as a MultiPolygon (possibly empty); lines and points are dropped.</summary>
     public static MultiPolygon ToMultiPolygon(Geometry geometry, GeometryFactory factory)
     {
