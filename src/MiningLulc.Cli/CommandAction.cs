@@ -30,12 +30,19 @@ internal static class CommandAction
         }
     }
 
-    /// <summary>Lists failed sites on stderr and returns 1 when there are any.</summary>
-    public static ExitCode ReportFailures(IEnumerable<Pipeline.SiteReport> sites)
+    /// <summary>
+    /// Lists failed (and, for a whole region, skipped) sites on stderr and returns the contract's code:
+    /// a whole region exits 1 when any site has no result (failed or skipped); a shard exits 0 once every
+    /// one of its sites has a recorded outcome, so that schedulers retry only crashes (the merge reports
+    /// the region).
+    /// </summary>
+    public static ExitCode ReportFailures(IEnumerable<Pipeline.SiteReport> sites, bool shard = false)
     {
-        var failed = sites.Where(s => s.Outcome == Pipeline.SiteOutcome.Failed).ToList();
+        var list = sites.ToList();
+        var failed = list.Where(s => s.Outcome == Pipeline.SiteOutcome.Failed).ToList();
         foreach (var s in failed) Console.Error.WriteLine($"site {s.SiteId} failed: {s.Reason}");
-        return failed.Count > 0 ? ExitCode.SitesFailed : ExitCode.Success;
+        if (shard) return ExitCode.Success;
+        return failed.Count > 0 || list.Any(s => s.Outcome == Pipeline.SiteOutcome.Skipped) ? ExitCode.SitesFailed : ExitCode.Success;
     }
 
     public static void Written(string what, string path) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(what)}:[/] {Markup.Escape(path)}");

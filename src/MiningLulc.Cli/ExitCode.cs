@@ -4,7 +4,7 @@ namespace MiningLulc.Cli;
 public enum ExitCode
 {
     Success = 0,
-    /// <summary>The run finished but some sites failed (listed in the manifest and on stderr).</summary>
+    /// <summary>The run finished but some sites of the region have no result, failed or skipped (listed in the manifest and on stderr). Never from a shard.</summary>
     SitesFailed = 1,
     /// <summary>Bad usage or unusable input: one line naming the file and what is wrong.</summary>
     BadInput = 2,

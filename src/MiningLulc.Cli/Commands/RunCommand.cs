@@ -41,6 +41,6 @@ internal static class RunCommand
         if (rasters && result.Done > 0) CommandAction.Written("class rasters", SiteRasterWriter.Folder(output));
         CommandAction.Written("manifest", result.ManifestPath);
         foreach (var s in result.Sites.Where(s => s.Outcome == SiteOutcome.Skipped)) Console.Error.WriteLine($"site {s.SiteId} skipped: {s.Reason}");
-        return CommandAction.ReportFailures(result.Sites);
+        return CommandAction.ReportFailures(result.Sites, shard: !shard.IsAll);
     }
 }
