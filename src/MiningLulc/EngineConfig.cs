@@ -37,23 +37,38 @@ public sealed record EngineConfig
     public static EngineConfig Load(string path)
     {
         if (!File.Exists(path)) throw new InvalidInputException("config file not found", path);
-        try
-        {
-            var defaults = JsonSerializer.SerializeToNode(Default, Json)!.AsObject();
-            var overlay = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
-                ?.AsObject() ?? throw new InvalidInputException("config is not a JSON object", path);
-            Merge(defaults, overlay);
-            var config = defaults.Deserialize<EngineConfig>(Json) ?? throw new InvalidInputException("empty config", path);
-            config.Validate(path);
-            return config;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidInputException($"invalid config: {e.Message}", path, e);
-        }
+        return Parse(File.ReadAllText(path), path);
     }
 
-    /// <summary>Loads a preset by name from the configs folder (e.g. "published" → configs/published.json).</summary>
+    /// <summary>
+    /// The presets compiled into the engine, by name, sorted: every configs/*.json of the source tree,
+    /// embedded at build time (so a preset works wherever the engine runs, with no configs/ folder beside it).
+    /// </summary>
+    public static IReadOnlyList<string> Presets { get; } = typeof(EngineConfig).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(PresetResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+        .Select(n => n[PresetResourcePrefix.Length..^".json".Length])
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
+    private const string PresetResourcePrefix = "MiningLulc.configs.";
+
+    /// <summary>The text of a compiled-in preset (configs/NAME.json as it was at build time), or null when there is none of that name.</summary>
+    public static string? PresetText(string name)
+    {
+        using var stream = typeof(EngineConfig).Assembly.GetManifestResourceStream(PresetResourcePrefix + name + ".json");
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Loads a compiled-in preset by name ("default", "published", ...); an unknown name is an error listing the known ones.</summary>
+    public static EngineConfig LoadPreset(string name)
+    {
+        var text = PresetText(name) ?? throw new InvalidInputException($"unknown preset '{name}' (known: {string.Join(", ", Presets)})");
+        return Parse(text, $"preset '{name}' (built in)");
+    }
+
+    /// <summary>Loads a preset by name from a configs folder on disk (e.g. "published" → configs/published.json).</summary>
     public static EngineConfig LoadPreset(string name, string configsDirectory)
     {
         var path = Path.Combine(configsDirectory, name + ".json");
@@ -65,6 +80,25 @@ public sealed record EngineConfig
             throw new InvalidInputException($"unknown preset '{name}' (known: {known})", configsDirectory);
         }
         return Load(path);
+    }
+
+    /// <summary>A config from JSON text, overlaid on the defaults; <paramref name="source"/> names it in errors.</summary>
+    private static EngineConfig Parse(string json, string source)
+    {
+        try
+        {
+            var defaults = JsonSerializer.SerializeToNode(Default, Json)!.AsObject();
+            var overlay = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+                ?.AsObject() ?? throw new InvalidInputException("config is not a JSON object", source);
+            Merge(defaults, overlay);
+            var config = defaults.Deserialize<EngineConfig>(Json) ?? throw new InvalidInputException("empty config", source);
+            config.Validate(source);
+            return config;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"invalid config: {e.Message}", source, e);
+        }
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

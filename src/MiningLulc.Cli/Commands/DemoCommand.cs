@@ -9,7 +9,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => Path.Combine("out", "demo") };
-        var region = new Option<string?>("--region") { Description = "A labelled region folder to use instead of data-sample/." };
+        var region = new Option<string?>("--region") { Description = "A labelled region folder to use instead of data-sample/ (found beside the published CLI, or in the checkout)." };
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
         var workers = CommonOptions.Workers();
@@ -17,7 +17,7 @@ internal static class DemoCommand
         {
             output, region, config, preset, workers,
         };
-        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(output)!, r.GetValue(region) ?? Repository.DataSample,
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(output)!, r.GetValue(region) ?? Repository.DataSample(),
             CommonOptions.Load(r.GetValue(config), r.GetValue(preset)), r.GetValue(workers))));
         return command;
     }
