@@ -33,18 +33,11 @@ public class PublishedArtefactTests(PublishedCliFixture cli, ITestOutputHelper l
     }
 
     [Fact]
-    public void PresetsAndDefaultsWorkOutsideTheCheckoutAndConfigStillOverrides()
+    public void PresetsWorkOutsideTheCheckoutAndConfigStillOverrides()
     {
         using var work = new TempDir();
         var synth = cli.Run(work.Path, "synth", "--out", "region", "--sites", "6", "--seed", "5");
         Assert.True(synth.Code == 0, synth.ToString());
-
-        // No --config, no --preset: the compiled-in default preset (configs/default.json), not the bare built-in record.
-        var train = cli.Run(work.Path, "train", "--region", "region", "--out", "default.zip");
-        Assert.True(train.Code == 0, train.ToString());
-        var defaults = EngineConfig.Load(Repo("configs/default.json"));
-        Assert.NotEqual(EngineConfig.Default.Description, defaults.Description); // so the check below tells them apart
-        Assert.Equal(defaults.ToJson(), ClassifierModel.Load(Path.Combine(work.Path, "default.zip")).Card.Config.ToJson());
 
         // --config FILE still overrides (overlaid on the built-in defaults).
         File.WriteAllText(Path.Combine(work.Path, "tiny.json"), """{ "name": "tiny", "training": { "trees": 5, "samples_per_class_per_site": 60 } }""");
@@ -59,9 +52,13 @@ public class PublishedArtefactTests(PublishedCliFixture cli, ITestOutputHelper l
         Assert.True(run.Code == 0, run.ToString());
         Assert.Contains("(published method)", run.Stdout);
         Assert.Contains("6 done", run.Stdout);
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(work.Path, "out"), "region_*.gpkg"));
         using (var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(work.Path, "out", "manifest.json"))))
+        {
             Assert.Equal(6, manifest.RootElement.GetProperty("sites_done").GetInt32());
+            var files = manifest.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+            Assert.NotEmpty(files);
+            Assert.All(files, f => Assert.True(File.Exists(Path.Combine(work.Path, "out", f)), f));
+        }
 
         var unknown = cli.Run(work.Path, "run", "--region", "region", "--model", "tiny.zip", "--out", "out2", "--preset", "nope");
         Assert.Equal(2, unknown.Code);
@@ -69,17 +66,22 @@ public class PublishedArtefactTests(PublishedCliFixture cli, ITestOutputHelper l
     }
 
     [Fact]
-    public void TheDemoFindsTheSampleBesideTheArtefact()
+    public void TheDemoRunsOnTheSampleBesideTheArtefactWithTheCompiledInDefaults()
     {
         using var work = new TempDir();
-        // A small model keeps the test short; the sample is found beside the artefact, the outputs land in the working directory.
-        File.WriteAllText(Path.Combine(work.Path, "quick.json"), """{ "name": "quick", "training": { "trees": 8, "samples_per_class_per_site": 60 } }""");
-        var demo = cli.Run(work.Path, "demo", "--config", "quick.json");
+        // No option at all, as a user types it: the sample comes from beside the artefact, the settings
+        // from the compiled-in default preset, the outputs land under the working directory.
+        var demo = cli.Run(work.Path, "demo");
         Assert.True(demo.Code == 0, demo.ToString());
         Assert.Contains(Path.Combine(cli.Directory, "data-sample"), demo.Stdout.Replace("\n", ""));
         Assert.Contains("24 done, 0 failed, 0 skipped", demo.Stdout);
-        Assert.True(File.Exists(Path.Combine(work.Path, "out", "demo", "gpkg", "sample_001.gpkg")));
-        Assert.True(File.Exists(Path.Combine(work.Path, "out", "demo", "assessment", "report.json")));
+        var output = Path.Combine(work.Path, "out", "demo");
+        Assert.True(File.Exists(Path.Combine(output, "gpkg", "sample_001.gpkg")));
+        Assert.True(File.Exists(Path.Combine(output, "assessment", "report.json")));
+        // The model was trained with configs/default.json (as compiled in), not the bare built-in record.
+        var defaults = EngineConfig.Load(Repo("configs/default.json"));
+        Assert.NotEqual(EngineConfig.Default.Description, defaults.Description); // so the check below tells them apart
+        Assert.Equal(defaults.ToJson(), ClassifierModel.Load(Path.Combine(output, "model.zip")).Card.Config.ToJson());
     }
 
     [Fact]
