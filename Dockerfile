@@ -3,7 +3,7 @@
 # Debian's GDAL (libgdal32). The image's entry point is the CLI itself:
 #   docker build -t mining-lulc .
 #   docker run --rm -v /data:/data mining-lulc run --region /data/andes --model /data/models/global.zip --out /data/out/andes
-#   docker run --rm -v "$PWD/out:/work/out" mining-lulc demo        # data-sample/ ships inside the image
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/out:/work/out" mining-lulc demo   # data-sample/ ships inside
 # Microsoft publishes no Debian image for .NET 10 (only Ubuntu, Alpine and Azure Linux), so the build
 # stage is the Ubuntu 24.04 SDK image and publishes self-contained for linux-x64: the runtime stage is
 # plain Debian 12, with the .NET runtime inside /opt/mining-lulc and nothing else but GDAL.
@@ -22,6 +22,8 @@ COPY src/ src/
 RUN dotnet publish src/MiningLulc.Cli/MiningLulc.Cli.csproj -c Release -r linux-x64 --self-contained --no-restore -o /out
 
 FROM debian:bookworm-slim
+# libgdal32 brings, through its own dependencies, all the rest the CLI loads: PROJ and its data,
+# libgomp1 (LightGBM), fontconfig and DejaVu fonts (the plots), libstdc++.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgdal32 \
  && rm -rf /var/lib/apt/lists/*
