@@ -92,6 +92,14 @@ public static class RegionRunner
                 try
                 {
                     var site = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
+                    if (site.ClassifiedPixels == 0)
+                    {
+                        // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
+                        report = new SiteReport(entry.Site.Id, SiteOutcome.Skipped, NothingClassified(entry, site.Coverage), entry.Year, 0, 0) { Coverage = site.Coverage };
+                        reports.Add(report);
+                        progress?.Report(tally.Add(report));
+                        return;
+                    }
                     if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, region, entry.Site.Id, site.Classes, site.Grid);
                     report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, site.Regions.Count, site.ClassifiedPixels) { Coverage = site.Coverage };
                     store.Save(key, report, site.Regions);
@@ -142,6 +150,11 @@ public static class RegionRunner
         var manifest = WriteManifest(request, region, files, zip, siteReports, features, "manifest.json");
         return new RunResult(region, files, zip, siteReports, checked((int)features), manifest) { Reused = reused };
     }
+
+    private static string NothingClassified(CatalogEntry entry, Align.SiteCoverage coverage) =>
+        coverage.WithReflectance == 0
+            ? $"no valid reflectance in the {entry.Year} composite inside the site ({entry.S2Source}): every pixel is nodata"
+            : $"no pixel of the site could be classified in the {entry.Year} composite ({entry.S2Source})";
 
     /// <summary>Counts of a batch in flight, for progress lines (thread-safe).</summary>
     private sealed class BatchTally(int total, int reused)

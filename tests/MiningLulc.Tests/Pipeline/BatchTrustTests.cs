@@ -159,6 +159,30 @@ public class BatchTrustTests(SyntheticRegionFixture fixture)
     }
 
     [Fact]
+    public void ASiteWhoseCompositeIsAllNodataIsSkippedWithItsReasonNotDoneEmpty()
+    {
+        var region = CopyOfRegion("nodata");
+        var catalog = RegionCatalog.Build(region, fixture.Config.Input);
+        var year = catalog.Ready.Select(e => e.Year!.Value).Distinct().Order().Last();
+        foreach (var file in catalog.Folder.S2Files(year))
+        {
+            using var ds = RasterDataset.Open(file, update: true);
+            var zeros = new ushort[ds.Width * ds.Height];
+            for (var b = 1; b <= ds.BandCount; b++) ds.Write(b, ds.FullWindow, zeros.AsSpan());
+        }
+        var result = Run(region, fixture.NewFolder("nodata-out"));
+        var ofYear = catalog.Ready.Where(e => e.Year == year).Select(e => e.Site.Id).ToHashSet();
+        Assert.NotEmpty(ofYear);
+        Assert.All(result.Sites.Where(s => ofYear.Contains(s.SiteId)), s =>
+        {
+            Assert.Equal(SiteOutcome.Skipped, s.Outcome);
+            Assert.Contains($"no valid reflectance in the {year} composite", s.Reason);
+        });
+        Assert.Equal(6 - ofYear.Count, result.Done);
+        Assert.Equal(ofYear.Count, result.Skipped);
+    }
+
+    [Fact]
     public void TheModelsContentHashSurvivesSaveAndLoad()
     {
         using var tmp = new TempDir();
