@@ -3,7 +3,7 @@ using MiningLulc.Pipeline;
 
 namespace MiningLulc.Tests.Catalog;
 
-/// <summary>A region's name reaches output file names: whatever region.json says, nothing is written outside OUTDIR (synthetic region).</summary>
+/// <summary>A region's name reaches output file names: whatever region.json says, nothing is written outside OUTDIR; a sites file without sites is unusable input (synthetic region).</summary>
 [Collection(SyntheticRegionCollection.Name)]
 public class RegionNameTests(SyntheticRegionFixture fixture)
 {
@@ -38,5 +38,22 @@ public class RegionNameTests(SyntheticRegionFixture fixture)
         var outside = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => !f.StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !f.StartsWith(region + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         Assert.Empty(outside);
+    }
+
+    [Fact]
+    public void ASitesFileWithoutFeaturesIsUnusableInputNamingIt()
+    {
+        var region = fixture.NewFolder("no-sites");
+        foreach (var file in Directory.EnumerateFiles(fixture.Region, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(region, Path.GetRelativePath(fixture.Region, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        File.Delete(Path.Combine(region, "sites.gpkg"));
+        using (var wgs84 = MiningLulc.Geo.SpatialReference.Wgs84()) new RegionBuilder(region).Sites(wgs84);
+        var e = Assert.Throws<InvalidInputException>(() => RegionCatalog.Build(region, fixture.Config.Input));
+        Assert.Contains("sites.gpkg", e.Message);
+        Assert.Contains("no sites", e.Message);
     }
 }
