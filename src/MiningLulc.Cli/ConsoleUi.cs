@@ -6,11 +6,14 @@ namespace MiningLulc.Cli;
 /// <summary>Rendering helpers: progress bars for pipeline stages, tables, error lines.</summary>
 internal static class ConsoleUi
 {
-    /// <summary>Runs <paramref name="work"/> with one progress bar per stage it reports.</summary>
+    /// <summary>Runs <paramref name="work"/> with one progress bar per stage it reports (progress lines on stderr when not on a terminal).</summary>
     public static T WithProgress<T>(Func<IProgress<PipelineProgress>, T> work)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsErrorRedirected)
-            return work(new StageLogger());
+        {
+            using var logger = new StageLogger(Console.Error);
+            return work(logger);
+        }
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -36,21 +39,83 @@ internal static class ConsoleUi
         }
     }
 
-    /// <summary>Non-interactive output (CI, pipes): one line per stage start and end on stderr.</summary>
-    private sealed class StageLogger : IProgress<PipelineProgress>
+    /// <summary>
+    /// Non-interactive output (batch logs, CI, pipes): one line per stage start and end, and for the
+    /// sites of a run a status line at every 5 % and at least every 30 s (done, failed, skipped,
+    /// reused, pixels/s, ETA), so a shard's log shows it is alive even while one large site runs.
+    /// </summary>
+    internal sealed class StageLogger : IProgress<PipelineProgress>, IDisposable
     {
+        private readonly TextWriter log;
+        private readonly TimeSpan heartbeat;
         private readonly HashSet<string> started = [];
         private readonly Lock gate = new();
+        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Timer timer;
+        private PipelineProgress? batch;
+        private TimeSpan batchStart, lastLine;
+        private int lastStep = -1;
+
+        public StageLogger(TextWriter log, TimeSpan? heartbeat = null)
+        {
+            this.log = log;
+            this.heartbeat = heartbeat ?? TimeSpan.FromSeconds(30);
+            timer = new Timer(_ => Beat(), null, this.heartbeat, this.heartbeat);
+        }
 
         public void Report(PipelineProgress value)
         {
             lock (gate)
             {
-                if (started.Add(value.Stage)) Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {value.Stage} ...");
-                if (value.Done == value.Total && value.Total > 0 && started.Add(value.Stage + "\u0001done"))
-                    Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {value.Stage}: {value.Done}/{value.Total} done");
+                if (started.Add(value.Stage))
+                {
+                    Line($"{value.Stage} ...");
+                    if (value.Stage == "classify") batchStart = clock.Elapsed;
+                }
+                if (value.Stage == "classify" && value.Total > 0)
+                {
+                    batch = value;
+                    var step = (int)(20L * value.Done / value.Total); // 5 % steps
+                    if (step > lastStep) { lastStep = step; Line(BatchStatus(value)); }
+                }
+                else if (value.Done == value.Total && value.Total > 0 && started.Add(value.Stage + "\u0001done"))
+                    Line($"{value.Stage}: {value.Done}/{value.Total} done");
             }
         }
+
+        private void Beat()
+        {
+            lock (gate)
+            {
+                if (batch is { } b && b.Done < b.Total && clock.Elapsed - lastLine >= heartbeat * 0.9) Line(BatchStatus(b));
+            }
+        }
+
+        private string BatchStatus(PipelineProgress p)
+        {
+            var elapsed = (clock.Elapsed - batchStart).TotalSeconds;
+            var processed = p.Done - p.Reused;
+            var text = $"sites {p.Done}/{p.Total} ({100.0 * p.Done / p.Total:0}%): {p.Done - p.Failed - p.Skipped} done ({p.Reused} reused), {p.Failed} failed, {p.Skipped} skipped";
+            if (elapsed > 0 && p.Pixels > 0) text += $"; {p.Pixels / elapsed / 1e6:0.00} Mpx/s";
+            if (processed > 0 && p.Done < p.Total) text += $"; ETA {Duration(elapsed / processed * (p.Total - p.Done))}";
+            return text;
+        }
+
+        private static string Duration(double seconds) => seconds switch
+        {
+            < 90 => $"{seconds:0} s",
+            < 5400 => $"{seconds / 60:0} min",
+            _ => $"{Math.Floor(seconds / 3600):0} h {(seconds % 3600) / 60:00} min",
+        };
+
+        private void Line(string text)
+        {
+            lastLine = clock.Elapsed;
+            log.WriteLine($"[{DateTime.Now:HH:mm:ss}] {text}");
+            log.Flush();
+        }
+
+        public void Dispose() => timer.Dispose();
     }
 
     public static void Facts(string title, IEnumerable<(string Key, string Value)> facts)

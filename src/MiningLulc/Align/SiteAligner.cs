@@ -73,6 +73,9 @@ public sealed class SiteAligner : IDisposable
         var insideComposite = ShareInside(siteInGrid, s2.Footprint);
         if (window.IsEmpty || insideComposite == 0)
             throw new InvalidInputException($"site {entry.Site.Id} lies outside the {year} composite", s2.Path);
+        if ((long)window.Width * window.Height > SiteGrid.MaxPixels)
+            throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture,
+                $"site {entry.Site.Id} spans {window.Width:N0} x {window.Height:N0} pixels of the {year} composite ({(long)window.Width * window.Height:N0}), more than the {SiteGrid.MaxPixels:N0} one site can hold: split it into smaller sites"));
         var grid = new SiteGrid(window.Width, window.Height, s2.Transform.Shift(window.ColOff, window.RowOff), s2.CrsWkt, window);
         var mask = RasterizeSite(grid, siteInGrid, allTouched: !settings.CentreInside);
         return new SiteLayout(entry, grid, siteInGrid, mask) { InsideComposite = insideComposite, InsideDcm = ShareInside(entry.Site.Geometry, dcmFootprint.Value) };

@@ -8,7 +8,14 @@ namespace MiningLulc.Align;
 /// </summary>
 public sealed record SiteGrid(int Width, int Height, GeoTransform Transform, string CrsWkt, Window SourceWindow)
 {
-    public int PixelCount => Width * Height;
+    /// <summary>
+    /// The most pixels one site may span: its class raster and mask are single arrays (one byte per
+    /// pixel), which .NET caps at <see cref="Array.MaxLength"/> elements (about 46,000 pixels a side).
+    /// A larger site is refused with a clear error (<see cref="SiteAligner.Plan"/>), never overflowed.
+    /// </summary>
+    public const long MaxPixels = 0x7FFFFFC7; // Array.MaxLength, as a constant
+
+    public int PixelCount => checked(Width * Height);
 
     /// <summary>The grid of a window of this grid (same CRS and pixels; origin moved to the window).</summary>
     public SiteGrid Sub(Window window) =>

@@ -24,7 +24,7 @@ public static class CatalogReport
             }),
             Unreadable = catalog.Problems.Select(p => new { p.Id, p.Fid, p.Reason }),
         };
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(doc, EngineConfig.Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        // Shards starting together all write it (the same content): each through a temporary name of its own.
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, EngineConfig.Json));
     }
 }

@@ -26,6 +26,7 @@ public sealed class RegionCatalog
     {
         var folder = RegionFolder.Open(regionDirectory, settings);
         var (sites, problems) = SiteReader.Read(folder.SitesPath, settings.SiteIdField);
+        if (sites.Count == 0 && problems.Count == 0) throw new InvalidInputException("holds no sites (the layer has no features)", folder.SitesPath);
         var timeFiles = folder.TimeFiles();
         if (timeFiles.Count == 0) throw new InvalidInputException($"no DCM time tiles match {settings.TimePattern}", folder.Directory);
         if (folder.DcmFiles().Count == 0) throw new InvalidInputException($"no DCM tiles match {settings.DcmPattern}", folder.Directory);

@@ -38,9 +38,22 @@ public sealed class RegionFolder
             }
             catch (JsonException e) { throw new InvalidInputException($"invalid JSON: {e.Message}", meta, e); }
         }
-        var folder = new RegionFolder(full, name, settings);
+        var folder = new RegionFolder(full, SafeName(name), settings);
         if (!File.Exists(folder.SitesPath)) throw new InvalidInputException($"no {settings.SitesFile} in the region folder", full);
         return folder;
+    }
+
+    /// <summary>
+    /// A region name reduced to a token that is safe in file names: letters, digits, '-', '_' and
+    /// inner '.' kept, anything else (separators, '..', spaces, control characters) replaced by '_',
+    /// no leading dot. The name reaches output paths (<c>&lt;region&gt;_NNN.gpkg</c>), so whatever a
+    /// region.json says, nothing is ever written outside the output folder.
+    /// </summary>
+    public static string SafeName(string name)
+    {
+        var chars = name.Trim().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
+        var safe = new string(chars).Replace("..", "__", StringComparison.Ordinal).TrimStart('.');
+        return safe.Length == 0 ? "region" : safe;
     }
 
     /// <summary>Composite files for a year (tiles of one mosaic, or one VRT), sorted; empty when none.</summary>

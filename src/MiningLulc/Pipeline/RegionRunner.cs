@@ -36,23 +36,28 @@ public sealed record RunResult(string Region, IReadOnlyList<string> Files, strin
 }
 
 /// <summary>
-/// Classifies every site of a region and writes the published GeoPackages: sites run in parallel,
-/// each independent (a failing site is reported and the others go on), then features are ordered by
-/// site id and first pixel, numbered 1..N (index_n) and written 5,000 per file.
+/// Classifies every site of a region and writes the published GeoPackages. Sites run in parallel,
+/// each independent (a failing site is reported and the others go on); each finished site goes to
+/// <c>OUTDIR/work/</c> at once (<see cref="SiteResultStore"/>), and the GeoPackages are written by
+/// streaming those results back in <c>index_n</c> order (site id, then first pixel), one site at a
+/// time, so memory is bounded by the block size and the largest site, never by the region.
 /// </summary>
 public static class RegionRunner
 {
     public static RunResult Run(RunRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancel = default)
     {
         var config = request.Config;
+        if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
         progress?.Report(new PipelineProgress("catalog", 0, 1));
         var catalog = RegionCatalog.Build(request.RegionDirectory, config.Input);
-        Directory.CreateDirectory(request.OutDirectory);
+        var region = catalog.Folder.Name;
+        using var output = OutputFolder.Claim(request.OutDirectory, region, catalog.Folder.Directory, request.Shard);
         CatalogReport.Write(catalog, Path.Combine(request.OutDirectory, "catalog.json"));
         progress?.Report(new PipelineProgress("catalog", 1, 1));
         var owned = SiteOwnership.Compute(catalog.Entries.Select(e => e.Site).ToList());
         var mine = catalog.Ready.Where(e => request.Shard.Contains(e.Site.Id)).ToList();
-        var store = new SiteResultStore(request.OutDirectory, SiteResultStore.FingerprintOf(request.Model, config));
+        var store = new SiteResultStore(output.WorkDirectory);
+        var keys = new ResumeKeys(catalog.Folder, request.Model, config);
 
         var reports = new ConcurrentBag<SiteReport>();
         foreach (var e in catalog.Entries.Where(e => e.Status == SiteStatus.Skipped && request.Shard.Contains(e.Site.Id)))
@@ -60,41 +65,52 @@ public static class RegionRunner
         if (request.Shard.IsAll)
             foreach (var p in catalog.Problems) reports.Add(new SiteReport(p.Id ?? -p.Fid, SiteOutcome.Skipped, p.Reason, null, 0, 0));
 
-        var regions = new ConcurrentDictionary<long, IReadOnlyList<ClassRegion>>();
-        var todo = new List<CatalogEntry>();
+        // Site id → the key its stored result carries; the polygons themselves stay on disk.
+        var doneKeys = new ConcurrentDictionary<long, string>();
+        var todo = new List<(CatalogEntry Entry, string Key)>();
         foreach (var entry in mine)
         {
-            if (store.TryLoad(entry.Site.Id) is { } stored &&
-                (!request.WriteRasters || File.Exists(SiteRasterWriter.ClassRasterPath(request.OutDirectory, catalog.Folder.Name, entry.Site.Id))))
+            var key = keys.KeyOf(entry, owned[entry.Site.Id]);
+            if (store.TryLoadReport(entry.Site.Id, key) is { } stored &&
+                (!request.WriteRasters || File.Exists(SiteRasterWriter.ClassRasterPath(request.OutDirectory, region, entry.Site.Id))))
             {
-                regions[entry.Site.Id] = stored.Regions;
-                reports.Add(stored.Report);
+                doneKeys[entry.Site.Id] = key;
+                reports.Add(stored);
             }
-            else todo.Add(entry);
+            else todo.Add((entry, key));
         }
         var reused = mine.Count - todo.Count;
-        var done = reused;
-        progress?.Report(new PipelineProgress("classify", done, mine.Count));
+        var tally = new BatchTally(mine.Count, reused);
+        progress?.Report(tally.Progress(null));
         using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, request.Model.FeatureSet), trackAllValues: true);
         try
         {
-            Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Workers), CancellationToken = cancel }, entry =>
+            Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = request.Workers, CancellationToken = cancel }, item =>
             {
+                var (entry, key) = item;
+                SiteReport report;
                 try
                 {
                     var site = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
-                    var list = site.Regions;
-                    if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, catalog.Folder.Name, entry.Site.Id, site.Classes, site.Grid);
-                    var report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, list.Count, site.ClassifiedPixels) { Coverage = site.Coverage };
-                    store.Save(report, list);
-                    regions[entry.Site.Id] = list;
-                    reports.Add(report);
+                    if (site.ClassifiedPixels == 0)
+                    {
+                        // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
+                        report = new SiteReport(entry.Site.Id, SiteOutcome.Skipped, NothingClassified(entry, site.Coverage), entry.Year, 0, 0) { Coverage = site.Coverage };
+                        reports.Add(report);
+                        progress?.Report(tally.Add(report));
+                        return;
+                    }
+                    if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, region, entry.Site.Id, site.Classes, site.Grid);
+                    report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, site.Regions.Count, site.ClassifiedPixels) { Coverage = site.Coverage };
+                    store.Save(key, report, site.Regions);
+                    doneKeys[entry.Site.Id] = key;
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
-                    reports.Add(new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0));
+                    report = new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0);
                 }
-                progress?.Report(new PipelineProgress("classify", Interlocked.Increment(ref done), mine.Count, entry.Site.Id));
+                reports.Add(report);
+                progress?.Report(tally.Add(report));
             });
         }
         finally
@@ -102,54 +118,98 @@ public static class RegionRunner
             foreach (var p in processors.Values) p.Dispose();
         }
 
-        var region = catalog.Folder.Name;
         var siteReports = reports.OrderBy(r => r.SiteId).ToList();
         if (!request.Shard.IsAll)
         {
             // A shard leaves numbering and files to the merge, which needs every shard's sites.
             var shardManifest = WriteManifest(request, region, [], null, siteReports, 0, $"manifest-shard-{request.Shard.Index}-of-{request.Shard.Count}.json");
-            return new RunResult(region, [], null, siteReports, regions.Values.Sum(r => r.Count), shardManifest) { Reused = reused };
+            return new RunResult(region, [], null, siteReports, siteReports.Sum(r => r.Features), shardManifest) { Reused = reused };
         }
 
-        var ordered = regions.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value).ToList();
-        var numbered = ordered.Select((r, i) => new GpkgTileWriter.NumberedRegion(i + 1, r)).ToList();
-        progress?.Report(new PipelineProgress("write", 0, 1));
-        var previous = PreviousFiles(request.OutDirectory);
-        var files = GpkgTileWriter.Write(request.OutDirectory, region, numbered, config.Vectorize.MaxFeaturesPerFile);
+        progress?.Report(new PipelineProgress("write", 0, doneKeys.Count));
+        var previous = PreviousFiles(request.OutDirectory, region);
+        long features = 0;
+        var written = 0;
+        IEnumerable<GpkgTileWriter.NumberedRegion> Numbered()
+        {
+            foreach (var (siteId, key) in doneKeys.OrderBy(kv => kv.Key))
+            {
+                var stored = store.TryLoad(siteId, key)
+                    ?? throw new MiningLulcException($"the stored result of site {siteId} disappeared or changed while the GeoPackages were written ({output.WorkDirectory}): is another run writing this folder?");
+                foreach (var r in stored.Regions) yield return new GpkgTileWriter.NumberedRegion(++features, r);
+                progress?.Report(new PipelineProgress("write", ++written, doneKeys.Count));
+            }
+        }
+        var files = GpkgTileWriter.Write(request.OutDirectory, region, Numbered(), config.Vectorize.MaxFeaturesPerFile);
         // Files an earlier run of this folder wrote and this one did not (fewer features now) would mislead readers.
         foreach (var stale in previous.Except(files.Select(Path.GetFileName), StringComparer.Ordinal))
             File.Delete(Path.Combine(request.OutDirectory, stale!));
         var zip = request.Zip && files.Count > 0 ? GpkgTileWriter.Zip(request.OutDirectory, region, files) : null;
-        progress?.Report(new PipelineProgress("write", 1, 1));
+        progress?.Report(new PipelineProgress("write", doneKeys.Count, doneKeys.Count));
 
-        var manifest = WriteManifest(request, region, files, zip, siteReports, numbered.Count, "manifest.json");
-        return new RunResult(region, files, zip, siteReports, numbered.Count, manifest) { Reused = reused };
+        var manifest = WriteManifest(request, region, files, zip, siteReports, features, "manifest.json");
+        return new RunResult(region, files, zip, siteReports, checked((int)features), manifest) { Reused = reused };
     }
 
-    /// <summary>The GeoPackages the previous run's manifest in this folder lists (only files this engine wrote).</summary>
-    private static IReadOnlyList<string> PreviousFiles(string outDirectory)
+    private static string NothingClassified(CatalogEntry entry, Align.SiteCoverage coverage) =>
+        coverage.WithReflectance == 0
+            ? $"no valid reflectance in the {entry.Year} composite inside the site ({entry.S2Source}): every pixel is nodata"
+            : $"no pixel of the site could be classified in the {entry.Year} composite ({entry.S2Source})";
+
+    /// <summary>Counts of a batch in flight, for progress lines (thread-safe).</summary>
+    private sealed class BatchTally(int total, int reused)
+    {
+        private readonly Lock gate = new();
+        private readonly int reusedSites = reused;
+        private int done = reused, failed, skipped;
+        private long pixels;
+
+        public PipelineProgress Add(SiteReport report)
+        {
+            lock (gate)
+            {
+                done++;
+                if (report.Outcome == SiteOutcome.Failed) failed++;
+                if (report.Outcome == SiteOutcome.Skipped) skipped++;
+                pixels += report.ClassifiedPixels;
+                return Progress(report.SiteId);
+            }
+        }
+
+        public PipelineProgress Progress(long? siteId) =>
+            new("classify", done, total, siteId) { Failed = failed, Skipped = skipped, Reused = reusedSites, Pixels = pixels };
+    }
+
+    /// <summary>
+    /// This region's GeoPackages that the previous run's manifest in this folder lists: only names of
+    /// the form <c>&lt;region&gt;_NNN.gpkg</c> directly in the folder (a manifest is never trusted to
+    /// name anything else).
+    /// </summary>
+    private static IReadOnlyList<string> PreviousFiles(string outDirectory, string region)
     {
         var path = Path.Combine(outDirectory, "manifest.json");
         if (!File.Exists(path)) return [];
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.TryGetProperty("files", out var files)
-                ? files.EnumerateArray().Select(f => f.GetString()).Where(f => f is not null && f.EndsWith(".gpkg", StringComparison.Ordinal) && !f.Contains('/')).Select(f => f!).ToList()
-                : [];
+            if (!doc.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array) return [];
+            return files.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!)
+                .Where(f => PublishedSchema.IsFileOf(f, region)).ToList();
         }
         catch (JsonException) { return []; }
     }
 
-    private static string WriteManifest(RunRequest request, string region, IReadOnlyList<string> files, string? zip, IReadOnlyList<SiteReport> sites, int features, string name)
+    private static string WriteManifest(RunRequest request, string region, IReadOnlyList<string> files, string? zip, IReadOnlyList<SiteReport> sites, long features, string name)
     {
         var path = Path.Combine(request.OutDirectory, name);
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
         var manifest = new
         {
             Region = region,
             Shard = request.Shard.ToString(),
+            Engine = ResumeKeys.EngineBuild,
             Method = request.Model.Card.Method,
-            Model = new { request.Model.Card.Trainer, request.Model.Card.FeatureSet, request.Model.Card.FeatureSetHash },
+            Model = new { request.Model.Card.Trainer, request.Model.Card.FeatureSet, request.Model.Card.FeatureSetHash, request.Model.ContentHash },
             Features = features,
             Files = files.Select(Path.GetFileName).ToList(),
             Zip = zip is null ? null : Path.GetFileName(zip),
@@ -157,10 +217,11 @@ public static class RegionRunner
             SitesFailed = sites.Count(s => s.Outcome == SiteOutcome.Failed),
             SitesSkipped = sites.Count(s => s.Outcome == SiteOutcome.Skipped),
             SitesPartial = sites.Count(s => s.Coverage?.Partial == true),
+            // The process's peak resident memory so far (Linux VmHWM): what a scheduler must grant.
+            PeakRssMb = Math.Round(self.PeakWorkingSet64 / 1048576.0, 1),
             Sites = sites,
         };
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(manifest, EngineConfig.Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest, EngineConfig.Json));
         return path;
     }
 }

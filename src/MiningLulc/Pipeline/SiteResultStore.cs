@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using MiningLulc.Vectorize;
 using NetTopologySuite.Geometries;
@@ -8,39 +7,27 @@ namespace MiningLulc.Pipeline;
 
 /// <summary>
 /// The finished sites of a run, one small file per site under <c>OUTDIR/work/</c>, written to a
-/// temporary name and renamed when complete. A rerun (or another shard, or the final merge) reuses
-/// every site whose file carries the same fingerprint (model + settings); a killed run loses only
-/// the sites in flight. Thread-safe: each site has its own file.
+/// temporary name of the writer's own and renamed when complete. A rerun (or another shard, or the
+/// final merge) reuses a site only when its file carries the same key (<see cref="ResumeKeys"/>:
+/// engine, model content, settings, geometry, owned area, year, input rasters); a killed run loses
+/// only the sites in flight. Thread-safe and safe across processes: each site has its own file.
 /// </summary>
-public sealed class SiteResultStore
+public sealed class SiteResultStore(string workDirectory)
 {
-    private const string Magic = "MLSR2";
-    private readonly string directory;
+    private const string Magic = "MLSR3";
 
-    public SiteResultStore(string outDirectory, string fingerprint)
+    private string PathOf(long siteId) => Path.Combine(workDirectory, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"site-{siteId}.bin"));
+
+    public void Save(string key, SiteReport report, IReadOnlyList<ClassRegion> regions) =>
+        AtomicFile.Write(PathOf(report.SiteId), tmp => Write(tmp, key, report, regions));
+
+    private static void Write(string path, string key, SiteReport report, IReadOnlyList<ClassRegion> regions)
     {
-        directory = Path.Combine(outDirectory, "work");
-        Directory.CreateDirectory(directory);
-        Fingerprint = fingerprint;
-    }
-
-    /// <summary>Identifies the model and settings whose results may be reused.</summary>
-    public string Fingerprint { get; }
-
-    public static string FingerprintOf(Training.ClassifierModel model, EngineConfig config) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(model.Card.ToJson() + "\n" + config.ToJson())))[..16].ToLowerInvariant();
-
-    private string PathOf(long siteId) => Path.Combine(directory, $"site-{siteId}.bin");
-
-    public void Save(SiteReport report, IReadOnlyList<ClassRegion> regions)
-    {
-        var path = PathOf(report.SiteId);
-        var tmp = path + ".tmp";
-        using (var stream = File.Create(tmp))
+        using (var stream = File.Create(path))
         using (var w = new BinaryWriter(stream, Encoding.UTF8))
         {
             w.Write(Magic);
-            w.Write(Fingerprint);
+            w.Write(key);
             w.Write(report.SiteId);
             w.Write(report.Year ?? 0);
             w.Write(report.ClassifiedPixels);
@@ -65,11 +52,18 @@ public sealed class SiteResultStore
                 w.Write(bytes);
             }
         }
-        File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>The stored result of a site, or null when there is none for this fingerprint (or it is unreadable).</summary>
-    public (SiteReport Report, IReadOnlyList<ClassRegion> Regions)? TryLoad(long siteId)
+    /// <summary>
+    /// The stored report of a site, or null when there is none with this key or the file is damaged
+    /// (its structure is checked to the last byte, without decoding the polygons).
+    /// </summary>
+    public SiteReport? TryLoadReport(long siteId, string key) => TryLoad(siteId, key, readRegions: false)?.Report;
+
+    /// <summary>The stored result of a site, or null when there is none with this key (or it is unreadable).</summary>
+    public (SiteReport Report, IReadOnlyList<ClassRegion> Regions)? TryLoad(long siteId, string key) => TryLoad(siteId, key, readRegions: true);
+
+    private (SiteReport Report, IReadOnlyList<ClassRegion> Regions)? TryLoad(long siteId, string key, bool readRegions)
     {
         var path = PathOf(siteId);
         if (!File.Exists(path)) return null;
@@ -77,7 +71,7 @@ public sealed class SiteResultStore
         {
             using var stream = File.OpenRead(path);
             using var r = new BinaryReader(stream, Encoding.UTF8);
-            if (r.ReadString() != Magic || r.ReadString() != Fingerprint || r.ReadInt64() != siteId) return null;
+            if (r.ReadString() != Magic || r.ReadString() != key || r.ReadInt64() != siteId) return null;
             var year = r.ReadInt32();
             var classified = r.ReadInt32();
             var coverage = new Align.SiteCoverage
@@ -91,7 +85,7 @@ public sealed class SiteResultStore
             };
             var count = r.ReadInt32();
             var reader = new WKBReader(Geo.GeometryOps.Wgs84Factory.GeometryServices);
-            var regions = new List<ClassRegion>(count);
+            var regions = new List<ClassRegion>(readRegions ? count : 0);
             for (var i = 0; i < count; i++)
             {
                 var row = r.ReadInt32();
@@ -99,9 +93,13 @@ public sealed class SiteResultStore
                 var cls = (LulcClass)r.ReadByte();
                 var y = r.ReadInt32();
                 var area = r.ReadDouble();
-                var geometry = (MultiPolygon)reader.Read(r.ReadBytes(r.ReadInt32()));
+                var length = r.ReadInt32();
+                if (length < 0 || stream.Position + length > stream.Length) return null;
+                if (!readRegions) { stream.Seek(length, SeekOrigin.Current); continue; }
+                var geometry = (MultiPolygon)reader.Read(r.ReadBytes(length));
                 regions.Add(new ClassRegion(siteId, row, col, cls, geometry, area, y));
             }
+            if (stream.Position != stream.Length) return null;
             return (new SiteReport(siteId, SiteOutcome.Done, null, year == 0 ? null : year, count, classified) { Coverage = coverage }, regions);
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or ParseException or InvalidCastException or ArgumentException)

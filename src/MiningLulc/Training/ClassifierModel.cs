@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -52,6 +53,36 @@ public sealed class ClassifierModel
 
     public ModelCard Card { get; }
     public FeatureSet FeatureSet { get; }
+
+    /// <summary>
+    /// A hash of what the model computes: every entry of its zip as <see cref="Save"/> writes it
+    /// (ML.NET's payload and the card), by name and content, so timestamps inside the zip do not
+    /// count. Two models with the same hash classify alike; a retrained or edited model differs.
+    /// </summary>
+    public string ContentHash => contentHash ??= ComputeContentHash();
+
+    private string? contentHash;
+
+    private string ComputeContentHash()
+    {
+        using var buffer = new MemoryStream();
+        ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, FeatureSet.Names.Count).Schema, buffer);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        buffer.Position = 0;
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Read, leaveOpen: true))
+        {
+            foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes(entry.FullName + "\n"));
+                using var content = entry.Open();
+                var chunk = new byte[81920];
+                int read;
+                while ((read = content.Read(chunk)) > 0) hash.AppendData(chunk.AsSpan(0, read));
+            }
+        }
+        hash.AppendData(Encoding.UTF8.GetBytes(Card.ToJson()));
+        return Convert.ToHexString(hash.GetHashAndReset(), 0, 16).ToLowerInvariant();
+    }
 
     /// <summary>ML.NET's own scoring of this model: the reference the fast path is tested against.</summary>
     internal MlNetPixelClassifier Reference { get; }

@@ -14,14 +14,20 @@ public static class GpkgTileWriter
 {
     public sealed record NumberedRegion(long IndexN, ClassRegion Region);
 
-    /// <summary>Writes the files; returns their paths in order.</summary>
-    public static IReadOnlyList<string> Write(string outDirectory, string region, IReadOnlyList<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile)
+    /// <summary>
+    /// Writes the files, pulling features from <paramref name="features"/> in order (a stream: only
+    /// the feature being written is held, so a region of any size writes in bounded memory); returns
+    /// the paths in order. No file is written when there is no feature.
+    /// </summary>
+    public static IReadOnlyList<string> Write(string outDirectory, string region, IEnumerable<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile)
     {
         if (maxPerFile is < 1 or > PublishedSchema.MaxFeaturesPerFile) throw new ArgumentOutOfRangeException(nameof(maxPerFile));
         Directory.CreateDirectory(outDirectory);
         var paths = new List<string>();
         using var wgs84 = SpatialReference.Wgs84();
-        for (var start = 0; start < features.Count; start += maxPerFile)
+        using var next = features.GetEnumerator();
+        var more = next.MoveNext();
+        while (more)
         {
             var stem = PublishedSchema.FileStem(region, paths.Count + 1);
             var path = Path.Combine(outDirectory, stem + ".gpkg");
@@ -32,13 +38,13 @@ public static class GpkgTileWriter
                 var layer = ds.CreateLayer(stem, wgs84, 6 /* wkbMultiPolygon */,
                     [$"FID={PublishedSchema.FidColumn}", $"GEOMETRY_NAME={PublishedSchema.GeometryColumn}", "SPATIAL_INDEX=YES"]);
                 foreach (var (name, type) in PublishedSchema.Fields) layer.CreateField(name, type);
-                var end = Math.Min(features.Count, start + maxPerFile);
                 ds.InTransaction(() =>
                 {
-                    for (var i = start; i < end; i++)
+                    for (var fid = 1; fid <= maxPerFile && more; fid++)
                     {
-                        var (indexN, r) = features[i];
-                        layer.Write(i - start + 1, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year], r.Geometry);
+                        var (indexN, r) = next.Current;
+                        layer.Write(fid, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year], r.Geometry);
+                        more = next.MoveNext();
                     }
                 });
             }

@@ -19,4 +19,13 @@ public static class PublishedSchema
 
     /// <summary>"&lt;region&gt;_&lt;NNN&gt;" for file number <paramref name="number"/> (1-based).</summary>
     public static string FileStem(string region, int number) => $"{region}_{number:000}";
+
+    /// <summary>Whether <paramref name="fileName"/> is one of a region's files, <c>&lt;region&gt;_NNN.gpkg</c> (a bare name, no folder).</summary>
+    public static bool IsFileOf(string fileName, string region)
+    {
+        var prefix = region + "_";
+        if (!fileName.StartsWith(prefix, StringComparison.Ordinal) || !fileName.EndsWith(".gpkg", StringComparison.Ordinal)) return false;
+        var number = fileName.AsSpan(prefix.Length, fileName.Length - prefix.Length - ".gpkg".Length);
+        return number.Length >= 3 && !number.ContainsAnyExceptInRange('0', '9') && Path.GetFileName(fileName) == fileName;
+    }
 }

@@ -1,0 +1,59 @@
+using MiningLulc.Catalog;
+using MiningLulc.Pipeline;
+
+namespace MiningLulc.Tests.Catalog;
+
+/// <summary>A region's name reaches output file names: whatever region.json says, nothing is written outside OUTDIR; a sites file without sites is unusable input (synthetic region).</summary>
+[Collection(SyntheticRegionCollection.Name)]
+public class RegionNameTests(SyntheticRegionFixture fixture)
+{
+    [Theory]
+    [InlineData("andes", "andes")]
+    [InlineData("north-america_2", "north-america_2")]
+    [InlineData("v1.2", "v1.2")]
+    [InlineData("../../x", "______x")]
+    [InlineData("/etc/passwd", "_etc_passwd")]
+    [InlineData(".hidden", "hidden")]
+    [InlineData("a b\\c", "a_b_c")]
+    [InlineData("...", "__.")]
+    [InlineData("  ", "region")]
+    public void NamesBecomeSafeTokens(string name, string expected) => Assert.Equal(expected, RegionFolder.SafeName(name));
+
+    [Fact]
+    public void AHostileRegionNameWritesNothingOutsideTheOutputFolder()
+    {
+        var root = fixture.NewFolder("hostile");
+        var region = Path.Combine(root, "a", "b", "region");
+        foreach (var file in Directory.EnumerateFiles(fixture.Region, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(region, Path.GetRelativePath(fixture.Region, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        File.WriteAllText(Path.Combine(region, "region.json"), """{"name": "../../escaped"}""");
+        var output = Path.Combine(root, "a", "b", "out");
+        var result = RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = fixture.Model, OutDirectory = output, Config = fixture.Config, Zip = true, WriteRasters = true });
+        Assert.Equal("______escaped", result.Region);
+        Assert.All(result.Files.Append(result.ZipFile!), f => Assert.Equal(Path.GetFullPath(output), Path.GetDirectoryName(Path.GetFullPath(f))));
+        var outside = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !f.StartsWith(region + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+        Assert.Empty(outside);
+    }
+
+    [Fact]
+    public void ASitesFileWithoutFeaturesIsUnusableInputNamingIt()
+    {
+        var region = fixture.NewFolder("no-sites");
+        foreach (var file in Directory.EnumerateFiles(fixture.Region, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(region, Path.GetRelativePath(fixture.Region, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        File.Delete(Path.Combine(region, "sites.gpkg"));
+        using (var wgs84 = MiningLulc.Geo.SpatialReference.Wgs84()) new RegionBuilder(region).Sites(wgs84);
+        var e = Assert.Throws<InvalidInputException>(() => RegionCatalog.Build(region, fixture.Config.Input));
+        Assert.Contains("sites.gpkg", e.Message);
+        Assert.Contains("no sites", e.Message);
+    }
+}
