@@ -6,12 +6,14 @@ namespace MiningLulc.Assessment;
 /// <summary>Runs an assessment from files and writes report.json, report.md and the plots into a folder.</summary>
 public static class ReportWriter
 {
+    /// <summary>
+    /// Assesses the labels under <paramref name="predicted"/> against those under <paramref name="reference"/>
+    /// (folders, .zip or .gpkg) with <paramref name="options"/> (default: the cell count, streaming the files).
+    /// </summary>
     public static AccuracyReport AssessFiles(string predicted, string reference, string outDirectory, Geometry? restrictTo = null, string title = "Accuracy assessment",
-        IProgress<(int Done, int Total)>? progress = null)
+        IProgress<(int Done, int Total)>? progress = null, AssessOptions? options = null)
     {
-        var pred = LabelReader.Read(predicted);
-        var refs = LabelReader.Read(reference);
-        var report = AccuracyAssessor.Assess(pred, refs, restrictTo, progress);
+        var report = AccuracyAssessor.Assess(LabelReader.Stream(predicted), LabelReader.Stream(reference), options ?? AssessOptions.Default, restrictTo, progress);
         Write(report, outDirectory, title);
         return report;
     }
