@@ -131,7 +131,8 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         var overlay = AccuracyAssessor.Assess(predicted, reference);
         var raster = CellCountAssessor.Assess(predicted, reference, new AssessOptions { CellSizeM = 2 });
         // The overlap is 863 m x 877 m in UTM metres; the overlay's geodesic area says how much ground that is.
-        Assert.Equal(reference.Sum(r => GeodesicArea.Of(r.Geometry)), raster.PerClass.Values.Sum(c => c.ReferenceAreaM2), 1e-6);
+        var referenceArea = reference.Sum(r => GeodesicArea.Of(r.Geometry));
+        Assert.Equal(referenceArea, raster.PerClass.Values.Sum(c => c.ReferenceAreaM2), 1e-7 * referenceArea);
         // Within 0.02 %: cells of the projection's metres in UTM's place would be off by 0.08 % or more (scale 0.9996).
         Assert.Equal(overlay.ComparedAreaM2, raster.ComparedAreaM2, 0.0002 * overlay.ComparedAreaM2);
         Assert.InRange(overlay.ComparedAreaM2 / (863.0 * 877.0), 0.995, 1.005);
@@ -148,7 +149,7 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         // An L-shaped site and a square inside the L's envelope, 20 m apart: one window, two clusters.
         var f = GeometryOps.Wgs84Factory;
         var utm = UtmToWgs84(-23.5, -70.0);
-        Polygon P(params (double X, double Y)[] xy) => f.CreatePolygon(xy.Append(xy[0]).Select(p => { var (x, y) = utm(p.X, p.Y); return new Coordinate(x, y); }).ToArray());
+        Polygon P(params (double X, double Y)[] xy) => f.CreatePolygon(DensifiedRing(utm, xy));
         var l = P((0, 0), (600, 0), (600, 200), (200, 200), (200, 600), (0, 600));
         var square = P((220, 220), (600, 220), (600, 600), (220, 600));
         var reference = new List<LabelPolygon> { Label(l, LulcClass.OpenPit), Label(square, LulcClass.BareSoil) };
@@ -167,13 +168,37 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
     }
 
     [Fact]
-    public void TallyCountsCellsWhereBothLabelSetsHaveAClass()
+    public void TallySumsTheAreasOfCellsWhereBothLabelSetsHaveAClass()
     {
-        int[] reference = [0, 1, 1, 2, 2, 2, 1, 0];
-        byte[] predicted = [3, 3, 0, 3, 7, 7, 1, 0];
-        var counts = CellCountAssessor.Tally(reference, predicted, 2);
-        // polygon 1: one cell predicted 3, one predicted 1 (its cell predicted 0 is not compared)
-        Assert.Equal([1, 0, 1, 0, 0, 0, 0, /* polygon 2 */ 0, 0, 1, 0, 0, 0, 2], counts);
+        // Two rows of four cells, of 10 and 1000 m².
+        int[] reference = [0, 1, 1, 2, /* row 2 */ 2, 2, 1, 0];
+        byte[] predicted = [3, 3, 0, 3, /* row 2 */ 7, 7, 1, 0];
+        var areas = CellCountAssessor.Tally(reference, predicted, 4, [10, 1000], 2);
+        // polygon 1: one cell of row 1 predicted 3 (its cell predicted 0 is not compared), one of row 2 predicted 1;
+        // polygon 2: one cell of row 1 predicted 3, two of row 2 predicted 7.
+        Assert.Equal([1000, 0, 10, 0, 0, 0, 0, /* polygon 2 */ 0, 0, 10, 0, 0, 0, 2000], areas);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-23.5)]
+    [InlineData(64.0)]
+    public void EllipsoidAreasAreGeodesicAreas(double lat)
+    {
+        // A cell of 0.01° x 0.01°, and a 2 km polygon with a hole, as PROJ's geod computes them.
+        // The polygon's edges have vertices every 50 m at most, as label polygons made of pixels do:
+        // an edge taken straight in longitude/latitude is not quite a geodesic, and the gap grows
+        // with the cube of its length (2 km edges without vertices differ by 1e-6 to 1e-5).
+        var f = GeometryOps.Wgs84Factory;
+        var cell = f.CreatePolygon([new(10, lat), new(10.01, lat), new(10.01, lat + 0.01), new(10, lat + 0.01), new(10, lat)]);
+        Assert.Equal(GeodesicArea.Of(cell), EllipsoidArea.Band(lat, lat + 0.01, 0.01), 1e-7 * GeodesicArea.Of(cell));
+        Assert.Equal(GeodesicArea.Of(cell), EllipsoidArea.Of(cell), 1e-7 * GeodesicArea.Of(cell));
+        var utm = UtmToWgs84(lat, 10);
+        LinearRing Ring(params (double X, double Y)[] xy) => DensifiedRing(utm, xy);
+        var polygon = f.CreatePolygon(Ring((0, 0), (2000, 300), (1700, 2100), (-100, 1500)), [Ring((500, 500), (900, 500), (700, 900))]);
+        Assert.Equal(GeodesicArea.Of(polygon), EllipsoidArea.Of(polygon), 1e-7 * GeodesicArea.Of(polygon));
+        var (perLat, perLon) = EllipsoidArea.MetresPerDegree(lat);
+        Assert.Equal(EllipsoidArea.Band(lat - 0.0005, lat + 0.0005, 0.001), perLat * perLon * 1e-6, 1e-6 * perLat * perLon * 1e-6);
     }
 
     [Fact]
@@ -201,8 +226,9 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
             Close(o.ProducersAccuracy, r.ProducersAccuracy, tolerance, name);
             Close(o.UsersAccuracy, r.UsersAccuracy, tolerance, name);
             Close(o.F1, r.F1, tolerance, name);
-            Assert.Equal(o.ReferenceAreaM2, r.ReferenceAreaM2, 1e-9 * Math.Max(1, o.ReferenceAreaM2));
-            Assert.Equal(o.MappedAreaM2, r.MappedAreaM2, 1e-9 * Math.Max(1, o.MappedAreaM2));
+            // Polygon areas: geodesic (overlay) and authalic (cell count) agree to 1e-6.
+            Assert.Equal(o.ReferenceAreaM2, r.ReferenceAreaM2, 1e-6 * Math.Max(1, o.ReferenceAreaM2));
+            Assert.Equal(o.MappedAreaM2, r.MappedAreaM2, 1e-6 * Math.Max(1, o.MappedAreaM2));
             Assert.Equal(o.AdjustedAreaM2, r.AdjustedAreaM2, 0.005 * Math.Max(1, o.AdjustedAreaM2) + 100);
         }
         Assert.Equal(overlay.ByYear.Keys.Order(), raster.ByYear.Keys.Order());
@@ -220,6 +246,21 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
     }
 
     private static LabelPolygon Label(Geometry g, LulcClass c, int? year = 2020) => new(g, c, year, null, null, "test");
+
+    /// <summary>A ring through UTM points (metres), a vertex every 50 m at most, in EPSG:4326.</summary>
+    private static LinearRing DensifiedRing(Func<double, double, (double, double)> utm, (double X, double Y)[] xy)
+    {
+        var ring = new List<Coordinate>();
+        for (var e = 0; e < xy.Length; e++)
+        {
+            var (ax, ay) = xy[e];
+            var (bx, by) = xy[(e + 1) % xy.Length];
+            var steps = (int)Math.Ceiling(Math.Sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay)) / 50);
+            for (var s = 0; s < steps; s++) { var (x, y) = utm(ax + (bx - ax) * s / steps, ay + (by - ay) * s / steps); ring.Add(new Coordinate(x, y)); }
+        }
+        ring.Add(ring[0].Copy());
+        return GeometryOps.Wgs84Factory.CreateLinearRing(ring.ToArray());
+    }
 
     /// <summary>UTM metres (relative to a point at lat/lon) to EPSG:4326.</summary>
     private static Func<double, double, (double, double)> UtmToWgs84(double lat, double lon)
