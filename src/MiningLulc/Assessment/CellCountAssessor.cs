@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
@@ -43,7 +44,36 @@ public static class CellCountAssessor
         var mappedArea = new double[K];
         Load(reference, refs, referenceArea, restrict);
         Load(predicted, preds, mappedArea, restrict);
+        return Assess(refs, preds, referenceArea, mappedArea, options, progress);
+    }
 
+    /// <summary>
+    /// Assesses the labels under <paramref name="predicted"/> against those under <paramref name="reference"/>
+    /// (folders, .zip or .gpkg, read as <see cref="LabelReader"/> does), streaming each file once; the two
+    /// label sets are read in parallel when there are two workers or more.
+    /// </summary>
+    public static AccuracyReport AssessFiles(string predicted, string reference, AssessOptions? options = null,
+        Geometry? restrictTo = null, IProgress<(int Done, int Total)>? progress = null)
+    {
+        options = (options ?? AssessOptions.Default).Validate();
+        // Both sources are checked before either is read, so a bad path fails at once.
+        foreach (var path in new[] { reference, predicted })
+            if (LabelReader.Sources(path).Count == 0) throw new InvalidInputException("holds no .gpkg or .zip of .gpkg files", path);
+        using var refs = new LabelStore();
+        using var preds = new LabelStore();
+        var referenceArea = new double[K];
+        var mappedArea = new double[K];
+        // Prepared geometries are not thread-safe: one per reader.
+        void LoadReference() => LabelLoader.Load(reference, refs, referenceArea, restrictTo is null ? null : PreparedGeometryFactory.Prepare(restrictTo));
+        void LoadPredicted() => LabelLoader.Load(predicted, preds, mappedArea, restrictTo is null ? null : PreparedGeometryFactory.Prepare(restrictTo));
+        if (options.Workers > 1) Parallel.Invoke(LoadReference, LoadPredicted);
+        else { LoadReference(); LoadPredicted(); }
+        return Assess(refs, preds, referenceArea, mappedArea, options, progress);
+    }
+
+    private static AccuracyReport Assess(LabelStore refs, LabelStore preds, double[] referenceArea, double[] mappedArea, AssessOptions options,
+        IProgress<(int Done, int Total)>? progress)
+    {
         var windows = Plan(refs, preds, options);
         var results = new (double[] Areas, List<(int, int)> Touching)[windows.Count];
         var done = 0;
@@ -174,46 +204,42 @@ public static class CellCountAssessor
         return windows;
     }
 
-    /// <summary>A worker's WKB reader and read buffer. Counts one window at a time.</summary>
+    /// <summary>A worker's WKB reader. Counts one window at a time.</summary>
     private sealed class Worker(LabelStore refs, LabelStore preds)
     {
         private readonly WKBReader reader = LabelStore.NewReader();
-        private byte[] scratch = new byte[1 << 16];
 
         /// <summary>Area (m²) per (reference polygon of the window, predicted class), 7 per polygon; and the pairs of reference polygons found touching.</summary>
         public (double[] Areas, List<(int, int)> Touching) Count(Window w)
         {
             var n = w.Reference.Length;
-            var reference = new Geometry[n];
-            var burn = new double[n];
-            for (var k = 0; k < n; k++)
-            {
-                reference[k] = refs.Read(w.Reference[k], reader, ref scratch);
-                burn[k] = k + 1;
-            }
-            var touching = Touching(w, reference);
-
-            var transform = new GeoTransform(w.West, w.CellWidth, 0, w.North, 0, -w.CellHeight);
             var cells = w.Width * w.Height;
-            var refCells = System.Buffers.ArrayPool<int>.Shared.Rent(cells);
-            var predCells = System.Buffers.ArrayPool<byte>.Shared.Rent(cells);
+            var refBytes = ReadAll(refs, w.Reference, out var refWkb);
+            var predBytes = ReadAll(preds, w.Predicted, out var predWkb);
+            var refCells = ArrayPool<int>.Shared.Rent(cells);
+            var predCells = ArrayPool<byte>.Shared.Rent(cells);
             try
             {
+                var reference = new Geometry[n];
+                var burn = new double[n];
+                for (var k = 0; k < n; k++)
+                {
+                    reference[k] = ReadGeometry(refBytes, refWkb[k]);
+                    burn[k] = k + 1;
+                }
+                var touching = Touching(w, reference);
+
+                var transform = new GeoTransform(w.West, w.CellWidth, 0, w.North, 0, -w.CellHeight);
                 using (var raster = RasterDataset.CreateInMemory(new RasterProfile { Width = w.Width, Height = w.Height, DataType = RasterDataType.Int32, Transform = transform }))
                 {
-                    GdalUtils.Rasterize(raster, 1, reference, burn, allTouched: false);
+                    GdalUtils.Rasterize(raster, 1, refWkb, burn, allTouched: false);
                     raster.Read<int>(1, raster.FullWindow, refCells.AsSpan(0, cells));
                 }
-                var predicted = new Geometry[w.Predicted.Length];
                 var classes = new double[w.Predicted.Length];
-                for (var k = 0; k < w.Predicted.Length; k++)
-                {
-                    predicted[k] = preds.Read(w.Predicted[k], reader, ref scratch);
-                    classes[k] = preds[w.Predicted[k]].Class;
-                }
+                for (var k = 0; k < classes.Length; k++) classes[k] = preds[w.Predicted[k]].Class;
                 using (var raster = RasterDataset.CreateInMemory(new RasterProfile { Width = w.Width, Height = w.Height, DataType = RasterDataType.Byte, Transform = transform }))
                 {
-                    GdalUtils.Rasterize(raster, 1, predicted, classes, allTouched: false);
+                    GdalUtils.Rasterize(raster, 1, predWkb, classes, allTouched: false);
                     raster.Read<byte>(1, raster.FullWindow, predCells.AsSpan(0, cells));
                 }
                 var rowArea = new double[w.Height];
@@ -226,9 +252,37 @@ public static class CellCountAssessor
             }
             finally
             {
-                System.Buffers.ArrayPool<int>.Shared.Return(refCells);
-                System.Buffers.ArrayPool<byte>.Shared.Return(predCells);
+                ArrayPool<int>.Shared.Return(refCells);
+                ArrayPool<byte>.Shared.Return(predCells);
+                ArrayPool<byte>.Shared.Return(refBytes);
+                ArrayPool<byte>.Shared.Return(predBytes);
             }
+        }
+
+        /// <summary>The WKB of the given polygons, one after the other in a rented buffer (return it), and each one's slice.</summary>
+        private static byte[] ReadAll(LabelStore store, int[] indices, out ReadOnlyMemory<byte>[] slices)
+        {
+            long total = 0;
+            foreach (var i in indices) total += store[i].Length;
+            if (total > Array.MaxLength) throw new InvalidOperationException($"a window's polygons take {total} bytes: use smaller windows");
+            var buffer = ArrayPool<byte>.Shared.Rent((int)total);
+            slices = new ReadOnlyMemory<byte>[indices.Length];
+            var offset = 0;
+            for (var k = 0; k < indices.Length; k++)
+            {
+                var length = store[indices[k]].Length;
+                store.ReadWkb(indices[k], buffer.AsSpan(offset, length));
+                slices[k] = buffer.AsMemory(offset, length);
+                offset += length;
+            }
+            return buffer;
+        }
+
+        private Geometry ReadGeometry(byte[] buffer, ReadOnlyMemory<byte> slice)
+        {
+            System.Runtime.InteropServices.MemoryMarshal.TryGetArray(slice, out var segment);
+            using var stream = new MemoryStream(buffer, segment.Offset, segment.Count, writable: false);
+            return reader.Read(stream);
         }
 
         /// <summary>

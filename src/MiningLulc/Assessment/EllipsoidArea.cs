@@ -71,4 +71,22 @@ public static class EllipsoidArea
         // Closing edge back to the first vertex (0, 0) adds nothing; degrees to radians once.
         return twice * Rad * A * A / 4;
     }
+
+    /// <summary>As above, for <paramref name="count"/> little-endian WKB points of <paramref name="stride"/> bytes (x, y first).</summary>
+    internal static double OfRing(ReadOnlySpan<byte> points, int count, int stride)
+    {
+        if (count < 3) return 0;
+        double x0 = System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(points);
+        double q0 = Q(System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(points[8..]));
+        double px = 0, pq = 0, twice = 0;
+        for (var i = 1; i < count; i++)
+        {
+            var dx = System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(points[(i * stride)..]) - x0;
+            if (dx > 180) dx -= 360; else if (dx < -180) dx += 360;
+            var dq = Q(System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(points[(i * stride + 8)..])) - q0;
+            twice += px * dq - dx * pq;
+            px = dx; pq = dq;
+        }
+        return twice * Rad * A * A / 4;
+    }
 }

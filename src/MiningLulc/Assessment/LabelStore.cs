@@ -41,13 +41,18 @@ internal sealed class LabelStore : IDisposable
     /// <summary>Stores a polygon (EPSG:4326) and returns its index.</summary>
     public int Add(Geometry geometry, LulcClass cls, int? year)
     {
-        var bytes = writer.Write(geometry);
-        if (buffered + bytes.Length > buffer.Length) Flush();
-        if (bytes.Length > buffer.Length) RandomAccess.Write(file, bytes, written);
-        else { bytes.CopyTo(buffer, buffered); buffered += bytes.Length; }
         var e = geometry.EnvelopeInternal;
-        labels.Add(new StoredLabel(e.MinX, e.MinY, e.MaxX, e.MaxY, (byte)cls, year ?? int.MinValue, written, bytes.Length));
-        written += bytes.Length;
+        return Add(writer.Write(geometry), cls, year, e.MinX, e.MinY, e.MaxX, e.MaxY);
+    }
+
+    /// <summary>Stores a polygon given as little-endian WKB (EPSG:4326) with its envelope, and returns its index.</summary>
+    public int Add(ReadOnlySpan<byte> wkb, LulcClass cls, int? year, double minX, double minY, double maxX, double maxY)
+    {
+        if (buffered + wkb.Length > buffer.Length) Flush();
+        if (wkb.Length > buffer.Length) RandomAccess.Write(file, wkb, written);
+        else { wkb.CopyTo(buffer.AsSpan(buffered)); buffered += wkb.Length; }
+        labels.Add(new StoredLabel(minX, minY, maxX, maxY, (byte)cls, year ?? int.MinValue, written, wkb.Length));
+        written += wkb.Length;
         return labels.Count - 1;
     }
 
@@ -63,11 +68,18 @@ internal sealed class LabelStore : IDisposable
     {
         var l = labels[index];
         if (scratch.Length < l.Length) scratch = new byte[Math.Max(l.Length, scratch.Length * 2)];
-        var span = scratch.AsSpan(0, l.Length);
-        var n = RandomAccess.Read(file, span, l.Offset);
-        if (n != l.Length) throw new IOException($"short read from the assessment's temporary file ({n} of {l.Length} bytes)");
+        ReadWkb(index, scratch.AsSpan(0, l.Length));
         using var stream = new MemoryStream(scratch, 0, l.Length, writable: false);
         return reader.Read(stream);
+    }
+
+    /// <summary>Reads the WKB of polygon <paramref name="index"/> into <paramref name="destination"/> (exactly its length).</summary>
+    public void ReadWkb(int index, Span<byte> destination)
+    {
+        var l = labels[index];
+        if (destination.Length != l.Length) throw new ArgumentException($"buffer of {destination.Length} bytes for a geometry of {l.Length}");
+        var n = RandomAccess.Read(file, destination, l.Offset);
+        if (n != l.Length) throw new IOException($"short read from the assessment's temporary file ({n} of {l.Length} bytes)");
     }
 
     /// <summary>A WKB reader for EPSG:4326 geometries (one per thread).</summary>

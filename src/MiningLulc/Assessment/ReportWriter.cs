@@ -13,7 +13,14 @@ public static class ReportWriter
     public static AccuracyReport AssessFiles(string predicted, string reference, string outDirectory, Geometry? restrictTo = null, string title = "Accuracy assessment",
         IProgress<(int Done, int Total)>? progress = null, AssessOptions? options = null)
     {
-        var report = AccuracyAssessor.Assess(LabelReader.Stream(predicted), LabelReader.Stream(reference), options ?? AssessOptions.Default, restrictTo, progress);
+        options = (options ?? AssessOptions.Default).Validate();
+        // The plots' library loads beside the assessment (a second core is usually idle while the files are read).
+        var warmUp = Task.Run(ReportPlots.WarmUp);
+        var report = options.Method == AssessmentMethod.Raster
+            ? CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress)
+            : AccuracyAssessor.Assess(LabelReader.Read(predicted), LabelReader.Read(reference), restrictTo, progress);
+        try { warmUp.Wait(); }
+        catch (AggregateException) { } // drawing the real plots reports any problem with the library
         Write(report, outDirectory, title);
         return report;
     }
