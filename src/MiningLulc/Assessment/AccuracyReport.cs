@@ -61,16 +61,11 @@ public sealed record AccuracyReport
         };
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new NanAsNullConverter() },
-    };
+    // Source-generated (no reflection at run time): the report is written once per command, where
+    // reflection-based serialization cost more start-up time than the cell count of a small region.
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.AccuracyReport);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static AccuracyReport FromJson(string json) => JsonSerializer.Deserialize<AccuracyReport>(json, Json) ?? throw new InvalidDataException("empty report");
+    public static AccuracyReport FromJson(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.AccuracyReport) ?? throw new InvalidDataException("empty report");
 
     /// <summary>A readable Markdown version of the report.</summary>
     public string ToMarkdown(string title)
@@ -100,7 +95,7 @@ public sealed record AccuracyReport
         string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", inv);
     }
 
-    private sealed class NanAsNullConverter : JsonConverter<double>
+    internal sealed class NanAsNullConverter : JsonConverter<double>
     {
         public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
@@ -111,3 +106,7 @@ public sealed record AccuracyReport
         }
     }
 }
+
+[JsonSourceGenerationOptions(WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = [typeof(AccuracyReport.NanAsNullConverter)])]
+[JsonSerializable(typeof(AccuracyReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;

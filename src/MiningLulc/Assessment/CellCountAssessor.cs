@@ -220,14 +220,9 @@ public static class CellCountAssessor
             var predCells = ArrayPool<byte>.Shared.Rent(cells);
             try
             {
-                var reference = new Geometry[n];
                 var burn = new double[n];
-                for (var k = 0; k < n; k++)
-                {
-                    reference[k] = ReadGeometry(refBytes, refWkb[k]);
-                    burn[k] = k + 1;
-                }
-                var touching = Touching(w, reference);
+                for (var k = 0; k < n; k++) burn[k] = k + 1;
+                var touching = Touching(w, refBytes, refWkb);
 
                 var transform = new GeoTransform(w.West, w.CellWidth, 0, w.North, 0, -w.CellHeight);
                 using (var raster = RasterDataset.CreateInMemory(new RasterProfile { Width = w.Width, Height = w.Height, DataType = RasterDataType.Int32, Transform = transform }))
@@ -287,33 +282,37 @@ public static class CellCountAssessor
 
         /// <summary>
         /// Pairs of the window's reference polygons that touch (global indices), by the overlay's test
-        /// (<c>Intersects</c>): polygons that share a vertex touch (labels that tile a site do); other
-        /// pairs with overlapping envelopes are tested exactly, with the first polygon prepared.
-        /// Only enough pairs to connect each cluster are returned.
+        /// (<c>Intersects</c>): polygons that share a vertex touch (labels that tile a site do), found
+        /// from the WKB; other pairs with overlapping envelopes are read as geometries and tested
+        /// exactly, the first one prepared. Only enough pairs to connect each cluster are returned.
         /// </summary>
-        private static List<(int, int)> Touching(Window w, Geometry[] geometries)
+        private List<(int, int)> Touching(Window w, byte[] buffer, ReadOnlyMemory<byte>[] wkb)
         {
             var pairs = new List<(int, int)>();
-            var n = geometries.Length;
+            var n = wkb.Length;
             if (n < 2) return pairs;
             var local = new UnionFind(n);
             var owner = new Dictionary<(double, double), int>();
+            var points = new List<(double X, double Y)>();
             for (var k = 0; k < n; k++)
-                foreach (var c in geometries[k].Coordinates)
-                {
-                    if (!owner.TryAdd((c.X, c.Y), k)) Join(owner[(c.X, c.Y)], k);
-                }
+            {
+                points.Clear();
+                WkbPolygons.Points(wkb[k].Span, points);
+                foreach (var p in points)
+                    if (!owner.TryAdd(p, k)) Join(owner[p], k);
+            }
             var tree = new STRtree<int>();
-            for (var k = 0; k < n; k++) tree.Insert(geometries[k].EnvelopeInternal, k);
+            for (var k = 0; k < n; k++) tree.Insert(refs[w.Reference[k]].Envelope, k);
             tree.Build();
+            var geometries = new Geometry?[n];
             for (var a = 0; a < n; a++)
             {
                 IPreparedGeometry? prepared = null;
-                foreach (var b in tree.Query(geometries[a].EnvelopeInternal))
+                foreach (var b in tree.Query(refs[w.Reference[a]].Envelope))
                 {
                     if (b <= a || local.Find(a) == local.Find(b)) continue;
-                    prepared ??= PreparedGeometryFactory.Prepare(geometries[a]);
-                    if (prepared.Intersects(geometries[b])) Join(a, b);
+                    prepared ??= PreparedGeometryFactory.Prepare(geometries[a] ??= ReadGeometry(buffer, wkb[a]));
+                    if (prepared.Intersects(geometries[b] ??= ReadGeometry(buffer, wkb[b]))) Join(a, b);
                 }
             }
             return pairs;

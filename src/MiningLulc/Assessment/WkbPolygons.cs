@@ -34,6 +34,38 @@ internal static class WkbPolygons
         return true;
     }
 
+    /// <summary>Appends the (x, y) of every point of a little-endian Polygon/MultiPolygon WKB to <paramref name="into"/>; false (and nothing reliable appended) for other input.</summary>
+    public static bool Points(ReadOnlySpan<byte> wkb, List<(double X, double Y)> into)
+    {
+        var pos = 0;
+        if (!Header(wkb, ref pos, out var type, out var stride)) return false;
+        var polygons = 1u;
+        if (type == 6)
+        {
+            if (wkb.Length < pos + 4) return false;
+            polygons = BinaryPrimitives.ReadUInt32LittleEndian(wkb[pos..]);
+            pos += 4;
+        }
+        else if (type != 3) return false;
+        for (var p = 0u; p < polygons; p++)
+        {
+            if (type == 6 && (!Header(wkb, ref pos, out var inner, out stride) || inner != 3)) return false;
+            if (wkb.Length < pos + 4) return false;
+            var rings = BinaryPrimitives.ReadUInt32LittleEndian(wkb[pos..]);
+            pos += 4;
+            for (var r = 0u; r < rings; r++)
+            {
+                if (wkb.Length < pos + 4) return false;
+                var n = (int)BinaryPrimitives.ReadUInt32LittleEndian(wkb[pos..]);
+                pos += 4;
+                if (n < 0 || (long)n * stride > wkb.Length - pos) return false;
+                for (var i = 0; i < n; i++, pos += stride)
+                    into.Add((BinaryPrimitives.ReadDoubleLittleEndian(wkb[pos..]), BinaryPrimitives.ReadDoubleLittleEndian(wkb[(pos + 8)..])));
+            }
+        }
+        return pos == wkb.Length;
+    }
+
     private struct Measure
     {
         public double MinX, MinY, MaxX, MaxY, Area;
