@@ -20,7 +20,8 @@ namespace MiningLulc.Assessment;
 /// the exact overlay (<see cref="AccuracyAssessor"/>) to about 0.001 at 5 m cells.
 /// <para>
 /// Memory: the label files are streamed once into a temporary file of WKB; what stays in memory is
-/// about 120 bytes per polygon (envelope, class, year, 7 areas) and one window of cells per worker
+/// a small record per polygon (envelope, class, year, 7 areas, spatial index: 100 to 250 bytes) and
+/// one window of cells per worker
 /// (at most <see cref="AssessOptions.WindowCells"/>² cells, 5 bytes each, twice), never the
 /// geometries of the region. Windows follow the reference: each group of reference polygons whose
 /// envelopes touch is one window (split into several when larger than the window size).
@@ -75,31 +76,37 @@ public static class CellCountAssessor
         IProgress<(int Done, int Total)>? progress)
     {
         var windows = Plan(refs, preds, options);
-        var results = new (double[] Areas, List<(int, int)> Touching)[windows.Count];
-        var done = 0;
+        // Results are folded window by window, in window order (the sums do not depend on the number
+        // of workers), as soon as the windows before them are done: few wait in memory.
+        var results = new (double[] Areas, List<(int, int)> Touching)?[windows.Count];
+        var areas = new double[refs.Count * K];
+        var clusterOf = new UnionFind(refs.Count);
+        var next = 0;
         Parallel.For(0, windows.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Workers },
             () => new Worker(refs, preds),
             (i, _, worker) =>
             {
-                results[i] = worker.Count(windows[i]);
-                if (progress is not null) lock (results) progress.Report((++done, windows.Count));
+                var result = worker.Count(windows[i]);
+                lock (results)
+                {
+                    results[i] = result;
+                    for (; next < windows.Count && results[next] is { } done; next++)
+                    {
+                        var (cells, touching) = done;
+                        var w = windows[next];
+                        for (var k = 0; k < w.Reference.Length; k++)
+                            for (var c = 0; c < K; c++) areas[w.Reference[k] * K + c] += cells[k * K + c];
+                        // Sites as clusters: reference polygons that touch (the overlay's definition, tested exactly).
+                        foreach (var (a, b) in touching) clusterOf.Union(a, b);
+                        results[next] = null;
+                        progress?.Report((next + 1, windows.Count));
+                    }
+                }
                 return worker;
             },
             _ => { });
+        if (next != windows.Count) throw new InvalidOperationException($"{windows.Count - next} windows were not counted");
 
-        // Window by window, in order: the sums do not depend on the number of workers.
-        var areas = new double[refs.Count * K];
-        var clusterOf = new UnionFind(refs.Count);
-        for (var i = 0; i < windows.Count; i++)
-        {
-            var w = windows[i];
-            var (cells, touching) = results[i];
-            for (var k = 0; k < w.Reference.Length; k++)
-                for (var c = 0; c < K; c++) areas[w.Reference[k] * K + c] += cells[k * K + c];
-            // Sites as clusters: reference polygons that touch (the overlay's definition, tested exactly).
-            foreach (var (a, b) in touching) clusterOf.Union(a, b);
-            results[i] = default;
-        }
         var total = new ConfusionMatrix();
         var clusters = new Dictionary<int, ConfusionMatrix>();
         var byYear = new SortedDictionary<int, ConfusionMatrix>();
@@ -154,15 +161,11 @@ public static class CellCountAssessor
     internal static List<Window> Plan(LabelStore refs, LabelStore preds, AssessOptions options)
     {
         var groups = new UnionFind(refs.Count);
-        var refTree = new STRtree<int>();
-        for (var i = 0; i < refs.Count; i++) refTree.Insert(refs[i].Envelope, i);
-        if (refs.Count > 0) refTree.Build();
+        var refIndex = new EnvelopeGrid(refs);
         for (var i = 0; i < refs.Count; i++)
-            foreach (var j in refTree.Query(refs[i].Envelope))
+            foreach (var j in refIndex.Query(refs[i].Envelope))
                 if (j > i) groups.Union(i, j);
-        var predTree = new STRtree<int>();
-        for (var i = 0; i < preds.Count; i++) predTree.Insert(preds[i].Envelope, i);
-        if (preds.Count > 0) predTree.Build();
+        var predIndex = new EnvelopeGrid(preds);
 
         var members = new Dictionary<int, List<int>>();
         for (var i = 0; i < refs.Count; i++)
@@ -197,7 +200,7 @@ public static class CellCountAssessor
                         ? group.ToArray()
                         : group.Where(i => refs[i].Envelope.Intersects(extent)).ToArray();
                     if (inWindow.Length == 0) continue;
-                    var predicted = predTree.Query(extent).Order().ToArray();
+                    var predicted = predIndex.Query(extent).ToArray();
                     windows.Add(new Window(wx, wy, dx, dy, w, h, inWindow, predicted));
                 }
         }

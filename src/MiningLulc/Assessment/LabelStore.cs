@@ -22,7 +22,10 @@ internal sealed class LabelStore : IDisposable
 {
     private const int BufferBytes = 1 << 20;
     private readonly SafeFileHandle file;
-    private readonly List<StoredLabel> labels = [];
+    private const int ChunkBits = 12;
+    // In chunks: no doubling copy of the whole index while it grows.
+    private readonly List<StoredLabel[]> chunks = [];
+    private int count;
     private readonly WKBWriter writer = new(ByteOrder.LittleEndian, false, false, false);
     private byte[] buffer = new byte[BufferBytes];
     private int buffered;
@@ -34,9 +37,9 @@ internal sealed class LabelStore : IDisposable
         file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
     }
 
-    public int Count => labels.Count;
+    public int Count => count;
 
-    public StoredLabel this[int index] => labels[index];
+    public StoredLabel this[int index] => chunks[index >> ChunkBits][index & ((1 << ChunkBits) - 1)];
 
     /// <summary>Stores a polygon (EPSG:4326) and returns its index.</summary>
     public int Add(Geometry geometry, LulcClass cls, int? year)
@@ -51,9 +54,10 @@ internal sealed class LabelStore : IDisposable
         if (buffered + wkb.Length > buffer.Length) Flush();
         if (wkb.Length > buffer.Length) RandomAccess.Write(file, wkb, written);
         else { wkb.CopyTo(buffer.AsSpan(buffered)); buffered += wkb.Length; }
-        labels.Add(new StoredLabel(minX, minY, maxX, maxY, (byte)cls, year ?? int.MinValue, written, wkb.Length));
+        if ((count & ((1 << ChunkBits) - 1)) == 0) chunks.Add(new StoredLabel[1 << ChunkBits]);
+        chunks[^1][count & ((1 << ChunkBits) - 1)] = new StoredLabel(minX, minY, maxX, maxY, (byte)cls, year ?? int.MinValue, written, wkb.Length);
         written += wkb.Length;
-        return labels.Count - 1;
+        return count++;
     }
 
     /// <summary>Ends adding: the rest of the buffer goes to the file.</summary>
@@ -66,7 +70,7 @@ internal sealed class LabelStore : IDisposable
     /// <summary>The geometry of polygon <paramref name="index"/> (a new instance per call); <paramref name="scratch"/> is grown as needed.</summary>
     public Geometry Read(int index, WKBReader reader, ref byte[] scratch)
     {
-        var l = labels[index];
+        var l = this[index];
         if (scratch.Length < l.Length) scratch = new byte[Math.Max(l.Length, scratch.Length * 2)];
         ReadWkb(index, scratch.AsSpan(0, l.Length));
         using var stream = new MemoryStream(scratch, 0, l.Length, writable: false);
@@ -76,7 +80,7 @@ internal sealed class LabelStore : IDisposable
     /// <summary>Reads the WKB of polygon <paramref name="index"/> into <paramref name="destination"/> (exactly its length).</summary>
     public void ReadWkb(int index, Span<byte> destination)
     {
-        var l = labels[index];
+        var l = this[index];
         if (destination.Length != l.Length) throw new ArgumentException($"buffer of {destination.Length} bytes for a geometry of {l.Length}");
         var n = RandomAccess.Read(file, destination, l.Offset);
         if (n != l.Length) throw new IOException($"short read from the assessment's temporary file ({n} of {l.Length} bytes)");
