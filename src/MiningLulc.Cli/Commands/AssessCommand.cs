@@ -11,14 +11,37 @@ internal static class AssessCommand
         var pred = new Option<string>("--pred") { Description = "Predictions: a folder, .zip or .gpkg in the published schema.", Required = true };
         var reference = new Option<string>("--ref") { Description = "Reference labels: a folder, .zip or .gpkg in the published schema.", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for report.json, report.md and the plots.", Required = true };
-        var command = new Command("assess", "Accuracy of predictions against reference labels, area by area.") { pred, reference, output };
-        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(pred)!, r.GetValue(reference)!, r.GetValue(output)!)));
+        var method = new Option<string>("--method")
+        {
+            Description = "'raster': count cells of both label sets rasterized on a fine equal-area grid (fast, within 0.002 of the overlay); 'overlay': exact polygon overlay (slow).",
+            DefaultValueFactory = _ => "raster",
+        };
+        method.AcceptOnlyFromAmong("raster", "overlay");
+        var cellSize = new Option<double>("--cell-size")
+        {
+            Description = $"Grid cell side in metres for --method raster (default {AssessOptions.DefaultCellSizeM} m).",
+            DefaultValueFactory = _ => AssessOptions.DefaultCellSizeM,
+        };
+        cellSize.Validators.Add(r => { if (r.GetValue(cellSize) is not (> 0 and <= 1000)) r.AddError("--cell-size must be a number of metres in (0, 1000]."); });
+        var workers = new Option<int>("--workers")
+        {
+            Description = $"Windows counted in parallel (default: all {Environment.ProcessorCount} cores).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        workers.Validators.Add(r => { if (r.GetValue(workers) < 1) r.AddError("--workers must be at least 1."); });
+        var command = new Command("assess", "Accuracy of predictions against reference labels, area by area.") { pred, reference, output, method, cellSize, workers };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(pred)!, r.GetValue(reference)!, r.GetValue(output)!, new AssessOptions
+        {
+            Method = r.GetValue(method) == "overlay" ? AssessmentMethod.Overlay : AssessmentMethod.Raster,
+            CellSizeM = r.GetValue(cellSize),
+            Workers = r.GetValue(workers),
+        })));
         return command;
     }
 
-    private static ExitCode Run(string pred, string reference, string output)
+    private static ExitCode Run(string pred, string reference, string output, AssessOptions options)
     {
-        var report = ReportWriter.AssessFiles(pred, reference, output, null, $"Accuracy of {Path.GetFileName(Path.TrimEndingDirectorySeparator(pred))}");
+        var report = ReportWriter.AssessFiles(pred, reference, output, null, $"Accuracy of {Path.GetFileName(Path.TrimEndingDirectorySeparator(pred))}", options: options);
         Render(report, "accuracy");
         CommandAction.Written("report", Path.Combine(Path.GetFullPath(output), "report.md"));
         return ExitCode.Success;
@@ -31,7 +54,7 @@ internal static class AssessCommand
         foreach (var (name, c) in report.PerClass)
             table.AddRow(name, ConsoleUi.F3(c.ProducersAccuracy), ConsoleUi.F3(c.UsersAccuracy), ConsoleUi.F3(c.F1),
                 ConsoleUi.F3(c.ReferenceAreaM2 / 1e6), ConsoleUi.F3(c.MappedAreaM2 / 1e6));
-        table.Caption($"overall accuracy {ConsoleUi.F3(report.OverallAccuracy)}   kappa {ConsoleUi.F3(report.Kappa)}   macro F1 {ConsoleUi.F3(report.MacroF1)}   compared {ConsoleUi.F3(report.ComparedAreaM2 / 1e6)} km²");
+        table.Caption($"{report.MethodName}{(report.CellSizeM is double cs ? $" ({ConsoleUi.F3(cs)} m cells)" : "")}: overall accuracy {ConsoleUi.F3(report.OverallAccuracy)}   kappa {ConsoleUi.F3(report.Kappa)}   macro F1 {ConsoleUi.F3(report.MacroF1)}   compared {ConsoleUi.F3(report.ComparedAreaM2 / 1e6)} km²");
         Spectre.Console.AnsiConsole.Write(table);
     }
 }

@@ -6,10 +6,13 @@ using NetTopologySuite.Index.Strtree;
 namespace MiningLulc.Assessment;
 
 /// <summary>
-/// Compares predicted and reference polygons area by area (CONTRACT.md section 5): each
-/// reference polygon is intersected with the predicted ones and the geodesic area of every
-/// intersection goes into a confusion matrix (rows = reference, columns = predicted). Geodesic
-/// areas on the WGS 84 ellipsoid are what any equal-area projection approximates.
+/// Compares predicted and reference polygons area by area (CONTRACT.md section 5). The list overload
+/// is the exact overlay, the reference implementation: each reference polygon is intersected with
+/// the predicted ones and the geodesic area of every intersection goes into a confusion matrix
+/// (rows = reference, columns = predicted); it holds both label sets in memory and is slow (tens of
+/// seconds for a few thousand polygons). The <see cref="AssessOptions"/> overload picks the method;
+/// its default is the cell count of <see cref="CellCountAssessor"/>, which agrees with the overlay
+/// to about 0.001.
 /// </summary>
 public static class AccuracyAssessor
 {
@@ -51,25 +54,55 @@ public static class AccuracyAssessor
 
         var mappedArea = new double[LulcClasses.Count];
         foreach (var p in predicted) mappedArea[(int)p.Class - 1] += GeodesicArea.Of(p.Geometry);
+        var comparison = "Exact overlay: area-weighted comparison of predicted and reference polygons (geodesic areas of intersections, WGS 84). ";
+        return Summarize(total, byYear, clusters.Values.ToList(), referenceArea, mappedArea, comparison, AssessmentMethod.Overlay, null);
+    }
+
+    /// <summary>
+    /// Assesses with the method of <paramref name="options"/>: the cell count (default, streams both label
+    /// sets once) or the exact overlay (which holds both in memory).
+    /// </summary>
+    public static AccuracyReport Assess(IEnumerable<LabelPolygon> predicted, IEnumerable<LabelPolygon> reference, AssessOptions options,
+        Geometry? restrictTo = null, IProgress<(int Done, int Total)>? progress = null) => options.Validate().Method switch
+        {
+            AssessmentMethod.Raster => CellCountAssessor.Assess(predicted, reference, options, restrictTo, progress),
+            AssessmentMethod.Overlay => Assess(predicted.ToList(), reference.ToList(), restrictTo, progress),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), $"unknown assessment method {options.Method}"),
+        };
+
+    /// <summary>The report from the area confusion matrices (total, per reference year, per site cluster) and the class areas.</summary>
+    internal static AccuracyReport Summarize(ConfusionMatrix total, IReadOnlyDictionary<int, ConfusionMatrix> byYear, IReadOnlyList<ConfusionMatrix> clusters,
+        double[] referenceArea, double[] mappedArea, string comparison, AssessmentMethod method, double? cellSizeM)
+    {
         var mapTotal = mappedArea.Sum();
         var wallToWall = mapTotal > 0 && total.Total >= 0.95 * mapTotal;
         var adjusted = AreaEstimator.Adjusted(total, mappedArea);
-        var ci = AreaEstimator.BootstrapHalfWidth(clusters.Values.ToList(), mappedArea, BootstrapReplicates, seed: 12345);
-
-        var method = "Area-weighted comparison of predicted and reference polygons (geodesic areas of intersections, WGS 84). "
+        var ci = AreaEstimator.BootstrapHalfWidth(clusters, mappedArea, BootstrapReplicates, seed: 12345);
+        var text = comparison
             + "Adjusted areas: stratified estimator of Olofsson et al. (2014) with the map classes as strata; "
             + $"95 % intervals: 1.96 x the standard deviation over {BootstrapReplicates} bootstrap resamples of sites (clusters of touching reference polygons). "
             + (wallToWall ? "The reference covers the map wall to wall." : "The reference covers part of the map (a sample).");
-        return AccuracyReport.Create(total, byYear, referenceArea, mappedArea, adjusted, ci, method, clusters.Count);
+        return AccuracyReport.Create(total, byYear, referenceArea, mappedArea, adjusted, ci, text, clusters.Count) with
+        {
+            MethodName = method == AssessmentMethod.Raster ? "raster" : "overlay",
+            CellSizeM = cellSizeM,
+        };
+    }
+
+    /// <summary>A polygon clipped to an area: itself when the area covers it, null when nothing of it is left.</summary>
+    internal static Geometry? ClipTo(Geometry polygon, NetTopologySuite.Geometries.Prepared.IPreparedGeometry area)
+    {
+        if (!area.Intersects(polygon)) return null;
+        if (area.Covers(polygon)) return polygon;
+        var clipped = SafeIntersection(polygon, area.Geometry);
+        return clipped.IsEmpty || clipped.Area <= 0 ? null : clipped;
     }
 
     /// <summary>The polygons clipped to an area (both label sets, so mapped areas refer to the same area).</summary>
     private static List<LabelPolygon> Restrict(IReadOnlyList<LabelPolygon> polygons, Geometry area)
     {
         var prepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(area);
-        return polygons.Where(r => prepared.Intersects(r.Geometry))
-            .Select(r => r with { Geometry = prepared.Covers(r.Geometry) ? r.Geometry : SafeIntersection(r.Geometry, area) })
-            .Where(r => !r.Geometry.IsEmpty && r.Geometry.Area > 0).ToList();
+        return polygons.Select(r => ClipTo(r.Geometry, prepared) is { } g ? r with { Geometry = g } : null).OfType<LabelPolygon>().ToList();
     }
 
     private static Geometry SafeIntersection(Geometry a, Geometry b)

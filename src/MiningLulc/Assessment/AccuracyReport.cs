@@ -34,6 +34,10 @@ public sealed record AccuracyReport
     /// <summary>Groups of touching reference polygons compared (the bootstrap's units; touching sites count once).</summary>
     [JsonPropertyName("site_clusters")] public int SiteClusters { get; init; }
     [JsonPropertyName("method")] public required string Method { get; init; }
+    /// <summary>"raster" (cell count, the default) or "overlay" (exact polygon overlay); see <see cref="Assessment.AssessmentMethod"/>.</summary>
+    [JsonPropertyName("assessment_method")] public string MethodName { get; init; } = "overlay";
+    /// <summary>Side of the grid cells in metres for the cell count; null for the overlay.</summary>
+    [JsonPropertyName("cell_size_m")] public double? CellSizeM { get; init; }
 
     internal static AccuracyReport Create(ConfusionMatrix total, IReadOnlyDictionary<int, ConfusionMatrix> byYear, double[] referenceArea,
         double[] mappedArea, double[] adjusted, double[] ci, string method, int sites)
@@ -57,16 +61,11 @@ public sealed record AccuracyReport
         };
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new NanAsNullConverter() },
-    };
+    // Source-generated (no reflection at run time): the report is written once per command, where
+    // reflection-based serialization cost more start-up time than the cell count of a small region.
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.AccuracyReport);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static AccuracyReport FromJson(string json) => JsonSerializer.Deserialize<AccuracyReport>(json, Json) ?? throw new InvalidDataException("empty report");
+    public static AccuracyReport FromJson(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.AccuracyReport) ?? throw new InvalidDataException("empty report");
 
     /// <summary>A readable Markdown version of the report.</summary>
     public string ToMarkdown(string title)
@@ -90,13 +89,13 @@ public sealed record AccuracyReport
             sb.AppendLine().AppendLine("| year | overall accuracy | kappa | macro F1 | compared km² |").AppendLine("|---|---|---|---|---|");
             foreach (var (y, a) in ByYear) sb.AppendLine($"| {y} | {F(a.OverallAccuracy)} | {F(a.Kappa)} | {F(a.MacroF1)} | {(a.ComparedAreaM2 / 1e6).ToString("0.000", inv)} |");
         }
-        sb.AppendLine().AppendLine($"Method: {Method}");
+        sb.AppendLine().AppendLine($"Method ({MethodName}{(CellSizeM is double cs ? $", {cs.ToString("0.###", inv)} m cells" : "")}): {Method}");
         return sb.ToString();
 
         string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", inv);
     }
 
-    private sealed class NanAsNullConverter : JsonConverter<double>
+    internal sealed class NanAsNullConverter : JsonConverter<double>
     {
         public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
@@ -107,3 +106,7 @@ public sealed record AccuracyReport
         }
     }
 }
+
+[JsonSourceGenerationOptions(WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = [typeof(AccuracyReport.NanAsNullConverter)])]
+[JsonSerializable(typeof(AccuracyReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -11,6 +11,25 @@ public static class ReportPlots
         AreaBars(report, Path.Combine(outDirectory, "class_areas.png"));
     }
 
+    /// <summary>
+    /// Draws a throw-away plot of each kind in memory: loads the drawing library, its fonts and code,
+    /// so that <see cref="Write"/> later takes a fraction of the time. Run it beside other work.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var plot = new Plot();
+        var heat = plot.Add.Heatmap(new double[,] { { 0, 1 }, { 1, 0 } });
+        heat.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(heat);
+        plot.Add.Text("0.00", 0, 0);
+        plot.Add.Bars(new List<Bar> { new() { Position = 0, Value = 1, Error = 0.1 } });
+        plot.Axes.Bottom.SetTicks([0.0, 1.0], ["a", "b"]);
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "a", FillColor = Colors.SteelBlue });
+        plot.ShowLegend();
+        plot.Title("warm-up");
+        _ = plot.GetImageBytes(64, 48, ImageFormat.Png);
+    }
+
     private static readonly string[] Short = ["Pit", "Dump", "Disturbed", "Water", "Facility", "Bare soil", "Vegetation"];
 
     private static void ConfusionHeatmap(AccuracyReport report, string path)

@@ -6,12 +6,21 @@ namespace MiningLulc.Assessment;
 /// <summary>Runs an assessment from files and writes report.json, report.md and the plots into a folder.</summary>
 public static class ReportWriter
 {
+    /// <summary>
+    /// Assesses the labels under <paramref name="predicted"/> against those under <paramref name="reference"/>
+    /// (folders, .zip or .gpkg) with <paramref name="options"/> (default: the cell count, streaming the files).
+    /// </summary>
     public static AccuracyReport AssessFiles(string predicted, string reference, string outDirectory, Geometry? restrictTo = null, string title = "Accuracy assessment",
-        IProgress<(int Done, int Total)>? progress = null)
+        IProgress<(int Done, int Total)>? progress = null, AssessOptions? options = null)
     {
-        var pred = LabelReader.Read(predicted);
-        var refs = LabelReader.Read(reference);
-        var report = AccuracyAssessor.Assess(pred, refs, restrictTo, progress);
+        options = (options ?? AssessOptions.Default).Validate();
+        // The plots' library loads beside the assessment (a second core is usually idle while the files are read).
+        var warmUp = Task.Run(ReportPlots.WarmUp);
+        var report = options.Method == AssessmentMethod.Raster
+            ? CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress)
+            : AccuracyAssessor.Assess(LabelReader.Read(predicted), LabelReader.Read(reference), restrictTo, progress);
+        try { warmUp.Wait(); }
+        catch (AggregateException) { } // drawing the real plots reports any problem with the library
         Write(report, outDirectory, title);
         return report;
     }
@@ -19,9 +28,11 @@ public static class ReportWriter
     public static void Write(AccuracyReport report, string outDirectory, string title)
     {
         Directory.CreateDirectory(outDirectory);
+        // The plots draw beside the text files (each takes a tenth of a second, mostly start-up).
+        var plots = Task.Run(() => ReportPlots.Write(report, outDirectory));
         WriteAtomically(Path.Combine(outDirectory, "report.json"), report.ToJson());
         WriteAtomically(Path.Combine(outDirectory, "report.md"), report.ToMarkdown(title));
-        ReportPlots.Write(report, outDirectory);
+        plots.GetAwaiter().GetResult();
     }
 
     private static void WriteAtomically(string path, string text)

@@ -13,13 +13,14 @@ public sealed record LabelPolygon(Geometry Geometry, LulcClass Class, int? Year,
 /// </summary>
 public static class LabelReader
 {
-    public static IReadOnlyList<LabelPolygon> Read(string path)
+    public static IReadOnlyList<LabelPolygon> Read(string path) => Stream(path).ToList();
+
+    /// <summary>The polygons of <see cref="Read"/>, one feature at a time (memory bounded by one feature, not the files).</summary>
+    public static IEnumerable<LabelPolygon> Stream(string path)
     {
         var sources = Sources(path);
         if (sources.Count == 0) throw new InvalidInputException("holds no .gpkg or .zip of .gpkg files", path);
-        var result = new List<LabelPolygon>();
-        foreach (var s in sources) result.AddRange(ReadOne(s));
-        return result;
+        return sources.SelectMany(ReadOne);
     }
 
     /// <summary>The GDAL paths of every GeoPackage under <paramref name="path"/> (zips through /vsizip/).</summary>
@@ -55,7 +56,6 @@ public static class LabelReader
     private static IEnumerable<LabelPolygon> ReadOne(string source)
     {
         using var ds = VectorDataset.Open(source);
-        var list = new List<LabelPolygon>();
         foreach (var layer in ds.Layers)
         {
             var fields = layer.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -70,9 +70,8 @@ public static class LabelReader
                 if (f.Geometry is null || f.Geometry.IsEmpty) continue;
                 var g = transform is null ? f.Geometry : GeometryOps.Transform(f.Geometry, transform);
                 var year = f.GetInt64("year");
-                list.Add(new LabelPolygon(g, cls, year is long y ? (int)y : null, f.GetInt64("index_n"), f.GetDouble("area_m2"), source));
+                yield return new LabelPolygon(g, cls, year is long y ? (int)y : null, f.GetInt64("index_n"), f.GetDouble("area_m2"), source);
             }
         }
-        return list;
     }
 }

@@ -72,11 +72,23 @@ public static unsafe class GdalUtils
     public static void Rasterize(RasterDataset target, int band, IReadOnlyList<Geometry> geometries, IReadOnlyList<double> values, bool allTouched)
     {
         if (geometries.Count != values.Count) throw new ArgumentException("one burn value per geometry");
-        if (geometries.Count == 0) return;
-        var handles = new IntPtr[geometries.Count];
+        Rasterize(target, band, geometries.Count, i => OgrGeometry.FromNts(geometries[i]), values, allTouched);
+    }
+
+    /// <summary>As the overload above, with the geometries as WKB (no NetTopologySuite round trip).</summary>
+    public static void Rasterize(RasterDataset target, int band, IReadOnlyList<ReadOnlyMemory<byte>> wkb, IReadOnlyList<double> values, bool allTouched)
+    {
+        if (wkb.Count != values.Count) throw new ArgumentException("one burn value per geometry");
+        Rasterize(target, band, wkb.Count, i => OgrGeometry.FromWkb(wkb[i].Span), values, allTouched);
+    }
+
+    private static void Rasterize(RasterDataset target, int band, int count, Func<int, IntPtr> create, IReadOnlyList<double> values, bool allTouched)
+    {
+        if (count == 0) return;
+        var handles = new IntPtr[count];
         try
         {
-            for (var i = 0; i < handles.Length; i++) handles[i] = OgrGeometry.FromNts(geometries[i]);
+            for (var i = 0; i < handles.Length; i++) handles[i] = create(i);
             var burn = values.ToArray();
             using var options = new Utf8StringList(allTouched ? ["ALL_TOUCHED=TRUE"] : []);
             var bands = stackalloc int[1];

@@ -21,8 +21,14 @@ internal static unsafe class OgrGeometry
     public static IntPtr FromNts(Geometry geometry, IntPtr srs = default)
     {
         var bytes = new WKBWriter(ByteOrder.LittleEndian, false, false, false).Write(geometry);
+        return FromWkb(bytes, srs);
+    }
+
+    /// <summary>A new OGR geometry from WKB, owned by the caller.</summary>
+    public static IntPtr FromWkb(ReadOnlySpan<byte> wkb, IntPtr srs = default)
+    {
         IntPtr h;
-        fixed (byte* p = bytes) Gdal.Check(GdalApi.OGR_G_CreateFromWkb(p, srs, &h, bytes.Length), "create geometry from WKB", null);
+        fixed (byte* p = wkb) Gdal.Check(GdalApi.OGR_G_CreateFromWkb(p, srs, &h, wkb.Length), "create geometry from WKB", null);
         return h;
     }
 }
