@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MiningLulc.Synthetic;
@@ -44,9 +45,11 @@ public sealed record ScaleRow
     /// <summary>Classified pixels (the manifest's sites[].classified_pixels) per second of wall time, in millions.</summary>
     [JsonPropertyName("mpx_per_s")] public double MpxPerS { get; init; }
     [JsonPropertyName("peak_rss_mb")] public double PeakRssMb { get; init; }
-    /// <summary>Where the peak RSS came from: "manifest" (the run's own peak_rss_mb) or "proc" (VmHWM of the child, polled).</summary>
+    /// <summary>Where the peak RSS came from: "manifest" (the run's own peak_rss_mb), "rusage" (the kernel's account of the ended child) or "proc" (VmHWM of the child, polled).</summary>
     [JsonPropertyName("peak_rss_source")] public string PeakRssSource { get; init; } = "proc";
     [JsonPropertyName("s_per_site")] public double SPerSite { get; init; }
+    /// <summary>CPU seconds (user + system) of the run child: on a shared machine a steadier figure than wall time.</summary>
+    [JsonPropertyName("cpu_s")] public double CpuS { get; init; }
     [JsonPropertyName("classified_pixels")] public long ClassifiedPixels { get; init; }
     [JsonPropertyName("sites_done")] public int SitesDone { get; init; }
     [JsonPropertyName("sites_failed")] public int SitesFailed { get; init; }
@@ -71,11 +74,17 @@ public sealed record ScaleBenchResult
     [JsonPropertyName("runs")] public int Runs { get; init; }
     [JsonPropertyName("preset")] public string Preset { get; init; } = "";
     [JsonPropertyName("seed")] public int Seed { get; init; }
+    /// <summary>/proc/loadavg before and after: figures taken on a busy machine are slower than the engine is.</summary>
+    [JsonPropertyName("load_average")] public string LoadAverage { get; init; } = "";
     [JsonPropertyName("notes")] public IReadOnlyDictionary<string, string> Notes { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>What one child process did: exit code, wall time, peak resident set (polled), and the tail of its output.</summary>
-public sealed record ChildRun(int ExitCode, double WallSeconds, double PeakRssMb, string OutputTail);
+/// <summary>What one child process did: exit code, wall time, peak resident set, CPU seconds (user + system; NaN when unknown), and the tail of its output.</summary>
+public sealed record ChildRun(int ExitCode, double WallSeconds, double PeakRssMb, double CpuSeconds, string OutputTail)
+{
+    /// <summary>True when the peak came from the kernel's account of the ended child (getrusage), not from polling /proc.</summary>
+    public bool PeakFromRusage { get; init; }
+}
 
 /// <summary>
 /// The scale benchmark (issue 16 item 10): synthetic regions of increasing size, each classified by
@@ -84,7 +93,7 @@ public sealed record ChildRun(int ExitCode, double WallSeconds, double PeakRssMb
 /// second, the child's peak RSS and seconds per site. Memory must not grow with the number of
 /// sites (CONTRACT.md section 4.1), so <see cref="ScaleBenchResult.MemoryFlat"/> should stay near 1.
 /// </summary>
-public static class ScaleBench
+public static partial class ScaleBench
 {
     /// <summary>Starts the CLI at <paramref name="cliDll"/> with the running dotnet host (or the one on PATH).</summary>
     public static CliLauncher Launcher(string cliDll)
@@ -119,6 +128,7 @@ public static class ScaleBench
         var root = Path.GetFullPath(options.KeepDirectory ?? Path.Combine(Path.GetTempPath(), $"mining-lulc-scale-{Environment.ProcessId}"));
         Directory.CreateDirectory(root);
         var work = Path.Combine(root, $"work-{Environment.ProcessId}");
+        var loadBefore = LoadAverage();
         try
         {
             Directory.CreateDirectory(work);
@@ -172,13 +182,15 @@ public static class ScaleBench
                 Runs = options.Runs,
                 Preset = options.Preset,
                 Seed = options.Seed,
+                LoadAverage = $"{loadBefore} before, {LoadAverage()} after",
                 Notes = new Dictionary<string, string>
                 {
                     ["regions"] = $"synthetic '{options.Preset}' regions, seed {options.Seed}" + (keep ? $", kept in {root}" : ", in a temporary folder"),
                     ["model"] = $"LightGBM, {options.Trees} trees, trained once on a {options.TrainingSites}-site region (seed {options.Seed + 1000}); training is not timed",
                     ["run"] = $"the 'run' command in a child process, --workers {options.Workers}, fresh output folder; wall time includes start-up, catalog, merge and GeoPackages",
                     ["peak_rss"] = "the run's own peak_rss_mb from manifest.json when it writes one, else the child's VmHWM polled every " +
-                        $"{options.PollInterval.TotalMilliseconds:0} ms from /proc",
+                        $"{options.PollInterval.TotalMilliseconds:0} ms from /proc, or the kernel's maxrss of the ended child (getrusage) when that is higher",
+                    ["cpu_s"] = "user + system CPU seconds of the run child (getrusage of the ended child)",
                     ["time_linear"] = "s/site of the largest size over s/site of the smallest (1 = linear; below 1 = fixed start-up costs amortized)",
                     ["memory_flat"] = "peak RSS of the largest size over that of the smallest (1 = flat, CONTRACT.md section 4.1)",
                 },
@@ -195,6 +207,7 @@ public static class ScaleBench
     private static ScaleRow Row(int size, IReadOnlyList<RunFigures> runs, ChildRun? synth)
     {
         var wall = Median(runs.Select(r => r.Wall));
+        var cpu = Median(runs.Select(r => r.Cpu));
         var rss = Median(runs.Select(r => r.PeakRssMb));
         var pixels = runs[0].ClassifiedPixels;
         return new ScaleRow
@@ -203,8 +216,9 @@ public static class ScaleBench
             WallS = Math.Round(wall, 3),
             MpxPerS = wall > 0 ? Math.Round(pixels / 1e6 / wall, 4) : 0,
             PeakRssMb = Math.Round(rss, 1),
-            PeakRssSource = runs.All(r => r.RssFromManifest) ? "manifest" : "proc",
+            PeakRssSource = runs.All(r => r.RssSource == "manifest") ? "manifest" : runs.Any(r => r.RssSource == "rusage") ? "rusage" : "proc",
             SPerSite = Math.Round(wall / size, 5),
+            CpuS = Math.Round(cpu, 2),
             ClassifiedPixels = pixels,
             SitesDone = runs[0].Done,
             SitesFailed = runs[0].Failed,
@@ -215,7 +229,7 @@ public static class ScaleBench
         };
     }
 
-    private sealed record RunFigures(double Wall, double PeakRssMb, bool RssFromManifest, long ClassifiedPixels, int Done, int Failed, int Skipped);
+    private sealed record RunFigures(double Wall, double Cpu, double PeakRssMb, string RssSource, long ClassifiedPixels, int Done, int Failed, int Skipped);
 
     private static RunFigures TimedRun(ScaleBenchOptions options, string region, string model, string output, int size)
     {
@@ -228,7 +242,8 @@ public static class ScaleBench
         var m = ReadManifest(manifest);
         if (m.Done + m.Failed + m.Skipped != size)
             throw new InvalidOperationException($"the run's manifest accounts for {m.Done + m.Failed + m.Skipped} sites ({m.Done} done, {m.Failed} failed, {m.Skipped} skipped) of the region's {size}");
-        return new RunFigures(child.WallSeconds, m.PeakRssMb ?? child.PeakRssMb, m.PeakRssMb is not null, m.ClassifiedPixels, m.Done, m.Failed, m.Skipped);
+        return new RunFigures(child.WallSeconds, child.CpuSeconds, m.PeakRssMb ?? child.PeakRssMb, m.PeakRssMb is not null ? "manifest" : child.PeakFromRusage ? "rusage" : "proc",
+            m.ClassifiedPixels, m.Done, m.Failed, m.Skipped);
     }
 
     /// <summary>The figures a run's manifest.json gives: classified pixels (sum of sites[].classified_pixels), outcomes, and its own peak_rss_mb if it writes one.</summary>
@@ -302,6 +317,8 @@ public static class ScaleBench
     /// <summary>
     /// Runs the CLI with <paramref name="args"/> and waits for it, reading the child's VmHWM (its peak resident set) from /proc every
     /// <paramref name="poll"/> while it runs; its output is drained (a full pipe would stall it) and the last lines kept for errors.
+    /// Once it has ended, this process's getrusage(RUSAGE_CHILDREN) gives its CPU time (the growth of the children's sum) and, when
+    /// it grew, its exact peak (the largest child's maxrss); children of other threads ending meanwhile would blur both.
     /// </summary>
     public static ChildRun RunChild(CliLauncher cli, IReadOnlyList<string> args, TimeSpan poll)
     {
@@ -319,6 +336,7 @@ public static class ScaleBench
                 while (tail.Count > 40) tail.Dequeue();
             }
         }
+        var before = ChildrenUsage();
         var clock = Stopwatch.StartNew();
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {cli.FileName}");
         p.OutputDataReceived += (_, e) => Keep(e.Data);
@@ -330,10 +348,45 @@ public static class ScaleBench
         while (!p.WaitForExit(poll))
             peakKb = Math.Max(peakKb, VmHwmKb(status));
         var wall = clock.Elapsed.TotalSeconds;
-        p.WaitForExit(); // the output is drained
+        p.WaitForExit(); // the output is drained, and the child reaped
         string output;
         lock (gate) output = string.Join('\n', tail);
-        return new ChildRun(p.ExitCode, wall, peakKb / 1024.0, output);
+        var after = ChildrenUsage();
+        var cpu = before is { } u0 && after is { } u1 ? u1.CpuSeconds - u0.CpuSeconds : double.NaN;
+        var fromRusage = before is { } v0 && after is { } v1 && v1.MaxRssKb > v0.MaxRssKb && v1.MaxRssKb > peakKb;
+        if (fromRusage) peakKb = after!.Value.MaxRssKb;
+        return new ChildRun(p.ExitCode, wall, peakKb / 1024.0, cpu, output) { PeakFromRusage = fromRusage };
+    }
+
+    /// <summary>The ended, reaped children's CPU seconds (sum) and largest maxrss (kB), from getrusage(RUSAGE_CHILDREN); null off Linux.</summary>
+    private static (double CpuSeconds, long MaxRssKb)? ChildrenUsage()
+    {
+        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess) return null;
+        try
+        {
+            if (GetRusage(-1 /* RUSAGE_CHILDREN */, out var u) != 0) return null;
+            return (u.UtimeSec + u.UtimeUsec / 1e6 + u.StimeSec + u.StimeUsec / 1e6, u.MaxRss);
+        }
+        catch (DllNotFoundException) { return null; }
+        catch (EntryPointNotFoundException) { return null; }
+    }
+
+    /// <summary>struct rusage of 64-bit Linux: two timevals, then 14 longs (maxrss first, in kB).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UtimeSec, UtimeUsec, StimeSec, StimeUsec;
+        public long MaxRss, IxRss, IdRss, IsRss, MinFlt, MajFlt, NSwap, InBlock, OuBlock, MsgSnd, MsgRcv, NSignals, NvCsw, NivCsw;
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static partial int GetRusage(int who, out RUsage usage);
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "n/a"; }
+        catch (UnauthorizedAccessException) { return "n/a"; }
     }
 
     /// <summary>VmHWM in kB from a /proc/PID/status file; 0 when unreadable (the process ended, or no /proc).</summary>

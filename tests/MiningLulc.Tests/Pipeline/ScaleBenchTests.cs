@@ -28,6 +28,7 @@ public class ScaleBenchTests
             Assert.InRange(wall, 0.05, 600);
             Assert.InRange(row.GetProperty("peak_rss_mb").GetDouble(), 20, 64_000);
             Assert.True(row.GetProperty("mpx_per_s").GetDouble() > 0);
+            Assert.InRange(row.GetProperty("cpu_s").GetDouble(), 0.05, 6000);
             Assert.Equal(wall / sites, row.GetProperty("s_per_site").GetDouble(), 3);
             Assert.True(row.GetProperty("classified_pixels").GetInt64() > 1000);
             // Every site of the region has an outcome in the run's manifest, and these synthetic sites all classify.
