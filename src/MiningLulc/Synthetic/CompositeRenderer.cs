@@ -41,8 +41,16 @@ internal sealed class CompositeRenderer
     /// <summary>Majority class per pixel of everything rendered so far (0 = never rendered). The same whatever the year.</summary>
     public byte[] Truth { get; }
 
-    /// <summary>Renders the pixels of <paramref name="windows"/> for one year: ten planes of reflectance x 10000, NaN = nodata.</summary>
-    public float[][] Render(int year, IReadOnlyList<Window> windows)
+    /// <summary>Rows rendered at a time (even, so that the 2 x 2 blocks of the 20 m bands never straddle two strips).</summary>
+    internal const int StripRows = 256;
+
+    /// <summary>
+    /// Renders the pixels of <paramref name="windows"/> for one year and quantizes them: ten planes of reflectance x 10000 as
+    /// UInt16, 0 = nodata in every band (<see cref="Quantize"/>). The floats live one strip of <see cref="StripRows"/> rows at a
+    /// time, so memory is the UInt16 planes and not also ten float planes of the whole grid; every value is a function of
+    /// position and seed, so the result is the same as rendering the whole grid at once.
+    /// </summary>
+    public ushort[][] RenderQuantized(int year, IReadOnlyList<Window> windows)
     {
         var n = width * height;
         var mask = new bool[n];
@@ -54,16 +62,54 @@ internal sealed class CompositeRenderer
                 for (var c = win.ColOff; c < win.ColOff + win.Width; c++) mask[r * width + c] = true;
             if (!win.IsEmpty) { rowMin = Math.Min(rowMin, win.RowOff); rowMax = Math.Max(rowMax, win.RowOff + win.Height - 1); }
         }
-        var planes = new float[10][];
-        for (var b = 0; b < 10; b++)
-        {
-            planes[b] = new float[n];
-            planes[b].AsSpan().Fill(float.NaN);
-        }
-        if (rowMax < rowMin) return planes;
+        var result = new ushort[10][];
+        for (var b = 0; b < 10; b++) result[b] = new ushort[n];
+        if (rowMax < rowMin) return result;
 
         var look = YearLook.For(preset, seed, year, grid, width, height);
-        Parallel.For(rowMin, rowMax + 1, r =>
+        var strip = new float[10][];
+        for (var b = 0; b < 10; b++) strip[b] = new float[Math.Min(StripRows, height) * width];
+        for (var r0 = rowMin & ~1; r0 <= rowMax; r0 += StripRows)
+        {
+            var r1 = Math.Min(r0 + StripRows, height);
+            RenderRows(year, look, mask, r0, r1, Math.Max(r0, rowMin), Math.Min(r1 - 1, rowMax), strip);
+            Quantize(strip, (r1 - r0) * width, result, r0 * width);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Reflectance x 10000 rounded to UInt16 (NaN = 0 = nodata, values clamped to 1..65535) from <paramref name="count"/> pixels
+    /// of <paramref name="planes"/> into <paramref name="target"/> at <paramref name="offset"/>; a pixel is valid in all ten bands
+    /// or in none (nodata is all-band, as in a masked composite).
+    /// </summary>
+    internal static void Quantize(float[][] planes, int count, ushort[][] target, int offset)
+    {
+        for (var b = 0; b < planes.Length; b++)
+        {
+            var p = planes[b];
+            var q = target[b];
+            for (var i = 0; i < count; i++) q[offset + i] = float.IsNaN(p[i]) ? (ushort)0 : (ushort)Math.Clamp(MathF.Round(p[i]), 1, 65535);
+        }
+        for (var i = offset; i < offset + count; i++)
+        {
+            var any0 = false;
+            for (var b = 0; b < target.Length && !any0; b++) any0 = target[b][i] == 0;
+            if (any0) for (var b = 0; b < target.Length; b++) target[b][i] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Renders rows <paramref name="r0"/> to <paramref name="r1"/> (exclusive; <paramref name="r0"/> even) into <paramref name="planes"/>,
+    /// whose index 0 is pixel (<paramref name="r0"/>, 0): the masked pixels of rows <paramref name="first"/> to <paramref name="last"/>
+    /// get reflectance x 10000, every other pixel NaN.
+    /// </summary>
+    private void RenderRows(int year, YearLook look, bool[] mask, int r0, int r1, int first, int last, float[][] planes)
+    {
+        var offset = r0 * width;
+        var rows = r1 - r0;
+        for (var b = 0; b < 10; b++) planes[b].AsSpan(0, rows * width).Fill(float.NaN);
+        Parallel.For(first, last + 1, r =>
         {
             Span<float> acc = stackalloc float[10];
             Span<float> spectrum = stackalloc float[10];
@@ -98,7 +144,7 @@ internal sealed class CompositeRenderer
                     }
                 }
                 var haze = (float)Math.Max(0, 1 + 0.8 * look.HazeField.At(x0, y0));
-                for (var b = 0; b < 10; b++) planes[b][i] = acc[b] / (Sub * Sub) * look.Gain[b] + look.Haze[b] * haze;
+                for (var b = 0; b < 10; b++) planes[b][i - offset] = acc[b] / (Sub * Sub) * look.Gain[b] + look.Haze[b] * haze;
                 var best = 1;
                 for (var k = 2; k <= LulcClasses.Count; k++) if (votes[k] > votes[best]) best = k;
                 Truth[i] = (byte)best;
@@ -110,7 +156,7 @@ internal sealed class CompositeRenderer
         {
             if (!Is20m[b]) continue;
             var p = planes[b];
-            for (var r = 0; r + 1 < height; r += 2)
+            for (var r = 0; r + 1 < rows; r += 2)
                 for (var c = 0; c + 1 < width; c += 2)
                 {
                     int a = r * width + c, d = a + width;
@@ -121,7 +167,7 @@ internal sealed class CompositeRenderer
         }
 
         // Sensor and compositing noise (per 20 m pixel for the 20 m bands), cloud gaps and their fringes.
-        Parallel.For(rowMin, rowMax + 1, r =>
+        Parallel.For(first, last + 1, r =>
         {
             for (var c = 0; c < width; c++)
             {
@@ -131,19 +177,18 @@ internal sealed class CompositeRenderer
                 var cloud = look.Clouds.At(x, y);
                 if (cloud > look.CloudThreshold)
                 {
-                    for (var b = 0; b < 10; b++) planes[b][i] = float.NaN;
+                    for (var b = 0; b < 10; b++) planes[b][i - offset] = float.NaN;
                     continue;
                 }
                 var fringe = (float)Math.Max(0, (cloud - (look.CloudThreshold - 0.05)) / 0.05);
                 for (var b = 0; b < 10; b++)
                 {
-                    var v = planes[b][i];
+                    var v = planes[b][i - offset];
                     var z = Is20m[b] ? SynthRandom.Gauss(c >> 1, r >> 1, seed + year * 16 + b) : SynthRandom.Gauss(c, r, seed + year * 16 + b);
-                    planes[b][i] = v + (float)((preset.SensorNoise + 0.015 * v) * z) + fringe * 900 * HazeShape[b];
+                    planes[b][i - offset] = v + (float)((preset.SensorNoise + 0.015 * v) * z) + fringe * 900 * HazeShape[b];
                 }
             }
         });
-        return planes;
     }
 
     /// <summary>How a year's composite differs from another's: gain, haze, season, clouds.</summary>

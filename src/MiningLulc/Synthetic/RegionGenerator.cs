@@ -124,8 +124,7 @@ public static class RegionGenerator
             // Each year renders the surroundings of its own sites (with a margin for focal windows), as far as the grid goes.
             var windows = plan.Where(p => siteYears[p.Id] == year)
                 .Select(p => SiteAligner.WindowAround(p.Outline.EnvelopeInternal, utmGrid, 12)).ToList();
-            var planes = renderer.Render(year, windows);
-            var quantized = Quantize(planes);
+            var quantized = renderer.RenderQuantized(year, windows);
             if (output.Map is int[] map) quantized = Resample(quantized, map);
             WriteComposite(Path.Combine(dir, "s2", year.ToString(CultureInfo.InvariantCulture)), year, quantized, output, preset.CompositeTilePixels);
             progress?.Report(new PipelineProgress("composites", usedYears.IndexOf(year) + 1, usedYears.Count));
@@ -223,26 +222,6 @@ public static class RegionGenerator
             }
         }
         return new OutputGrid(transform, w, h, wkt, map);
-    }
-
-    private static ushort[][] Quantize(float[][] planes)
-    {
-        var result = new ushort[planes.Length][];
-        for (var b = 0; b < planes.Length; b++)
-        {
-            var p = planes[b];
-            var q = new ushort[p.Length];
-            for (var i = 0; i < p.Length; i++) q[i] = float.IsNaN(p[i]) ? (ushort)0 : (ushort)Math.Clamp(MathF.Round(p[i]), 1, 65535);
-            result[b] = q;
-        }
-        // A pixel is valid in all ten bands or in none (nodata is all-band, as in a masked composite).
-        for (var i = 0; i < result[0].Length; i++)
-        {
-            var any0 = false;
-            for (var b = 0; b < result.Length && !any0; b++) any0 = result[b][i] == 0;
-            if (any0) for (var b = 0; b < result.Length; b++) result[b][i] = 0;
-        }
-        return result;
     }
 
     private static ushort[][] Resample(ushort[][] planes, int[] map) => planes.Select(p => Resample(p, map)).ToArray();
