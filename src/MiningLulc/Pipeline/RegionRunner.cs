@@ -48,6 +48,7 @@ public static class RegionRunner
     {
         var config = request.Config;
         if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
+        config.Validate(); // whatever their source (file, preset, model card, code), settings meet the same rules
         progress?.Report(new PipelineProgress("catalog", 0, 1));
         var catalog = RegionCatalog.Build(request.RegionDirectory, config.Input);
         var region = catalog.Folder.Name;

@@ -38,6 +38,7 @@ public static class TrainingRunner
 
     public static TrainResult Train(TrainRequest request, IProgress<PipelineProgress>? progress = null)
     {
+        if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
         if (request.Holdout is < 0 or >= 1) throw new InvalidInputException($"--holdout must be within [0, 1), got {request.Holdout}");
         var config = request.Config;
         var set = FeatureSet.ByName(config.Features.Set);

@@ -146,6 +146,8 @@ public sealed class ClassifierModel
         }
         catch (InvalidDataException e) { throw new InvalidInputException($"not a readable model zip ({e.Message})", path, e); }
         catch (System.Text.Json.JsonException e) { throw new InvalidInputException($"unreadable model card ({e.Message})", path, e); }
+        // The card's settings become run's defaults: held to the same rules as a config file.
+        (card.Config ?? throw new InvalidInputException("model card holds no settings", path)).Validate(path);
         if (card.FormatVersion > ModelCard.CurrentFormatVersion)
             throw new InvalidInputException($"model format {card.FormatVersion} is newer than this engine understands ({ModelCard.CurrentFormatVersion})", path);
         var expected = new FeatureSet(card.FeatureSet, card.Features).Hash;
