@@ -85,7 +85,7 @@ public static class RegionRunner
                     var site = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
                     var list = site.Regions;
                     if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, catalog.Folder.Name, entry.Site.Id, site.Classes, site.Grid);
-                    var report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, list.Count, site.ClassifiedPixels) { Coverage = site.Coverage };
+                    var report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, list.Count, site.ClassifiedPixels) { Coverage = site.Coverage, Times = site.Times };
                     store.Save(report, list);
                     regions[entry.Site.Id] = list;
                     reports.Add(report);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MiningLulc.Align;
 using MiningLulc.Geo;
 using NetTopologySuite.Geometries;
@@ -6,6 +7,9 @@ using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 
 namespace MiningLulc.Vectorize;
+
+/// <summary>Stopwatch ticks of <see cref="SitePolygonizer.Polygonize(byte[], SiteGrid, Geometry, long, int, out PolygonizeTimings)"/>: polygonizing (GDAL, reading back) and clipping, reprojection and areas.</summary>
+public readonly record struct PolygonizeTimings(long PolygonizeTicks, long ClipTransformTicks);
 
 /// <summary>
 /// Turns a site's class raster into <see cref="ClassRegion"/>s: GDAL's polygonizer (4- or
@@ -19,8 +23,14 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
 
     /// <param name="classes">Row-major class codes on <paramref name="grid"/>; 0 = not classified (written nowhere).</param>
     /// <param name="clipInGridCrs">The area the site owns, in the grid's CRS.</param>
-    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year)
+    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year) =>
+        Polygonize(classes, grid, clipInGridCrs, siteId, year, out _);
+
+    /// <param name="timings">Where the time went: GDAL's polygonizer and reading its polygons, against clipping, reprojection and areas.</param>
+    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year, out PolygonizeTimings timings)
     {
+        var start = Stopwatch.GetTimestamp();
+        long clipTicks = 0;
         if (classes.Length != grid.PixelCount) throw new ArgumentException("class raster does not match the grid");
         // Polygonize on an identity geotransform: vertices are exact integer pixel corners, which
         // also gives each region's first pixel without a second labelling pass.
@@ -51,22 +61,28 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
             if (code is < 1 or > LulcClasses.Count || f.Geometry is null) continue;
             var (row, col) = FirstPixel(f.Geometry);
             var inGrid = ToGrid(f.Geometry, grid.Transform);
-            // 8-connected regions touch themselves at pixel corners, which OGC calls invalid: repair first.
-            if (!inGrid.IsValid) inGrid = GeometryFixer.Fix(inGrid);
-            Geometry clipped = clipPrepared.Covers(inGrid) ? inGrid
-                : clipPrepared.Intersects(inGrid) ? OverlayNGRobust.Overlay(inGrid, clipInGridCrs, SpatialFunction.Intersection) : MultiPolygonEmpty;
-            if (clipped.IsEmpty) continue;
-            var inWgs84 = GeometryOps.Transform(clipped, toWgs84);
-            if (!inWgs84.IsValid) inWgs84 = GeometryFixer.Fix(inWgs84);
-            var multi = GeometryOps.ToMultiPolygon(inWgs84, GeometryOps.Wgs84Factory);
-            // Drop clip slivers below the minimum area, part by part.
-            var parts = Enumerable.Range(0, multi.NumGeometries).Select(i => (Polygon)multi.GetGeometryN(i))
-                .Where(p => GeodesicArea.Of(p) >= settings.MinPieceAreaM2).ToArray();
-            if (parts.Length == 0) continue;
-            multi = GeometryOps.Wgs84Factory.CreateMultiPolygon(parts);
-            result.Add(new ClassRegion(siteId, row, col, (LulcClass)code, multi, GeodesicArea.Of(multi), year));
+            var clipStart = Stopwatch.GetTimestamp();
+            try
+            {
+                // 8-connected regions touch themselves at pixel corners, which OGC calls invalid: repair first.
+                if (!inGrid.IsValid) inGrid = GeometryFixer.Fix(inGrid);
+                Geometry clipped = clipPrepared.Covers(inGrid) ? inGrid
+                    : clipPrepared.Intersects(inGrid) ? OverlayNGRobust.Overlay(inGrid, clipInGridCrs, SpatialFunction.Intersection) : MultiPolygonEmpty;
+                if (clipped.IsEmpty) continue;
+                var inWgs84 = GeometryOps.Transform(clipped, toWgs84);
+                if (!inWgs84.IsValid) inWgs84 = GeometryFixer.Fix(inWgs84);
+                var multi = GeometryOps.ToMultiPolygon(inWgs84, GeometryOps.Wgs84Factory);
+                // Drop clip slivers below the minimum area, part by part.
+                var parts = Enumerable.Range(0, multi.NumGeometries).Select(i => (Polygon)multi.GetGeometryN(i))
+                    .Where(p => GeodesicArea.Of(p) >= settings.MinPieceAreaM2).ToArray();
+                if (parts.Length == 0) continue;
+                multi = GeometryOps.Wgs84Factory.CreateMultiPolygon(parts);
+                result.Add(new ClassRegion(siteId, row, col, (LulcClass)code, multi, GeodesicArea.Of(multi), year));
+            }
+            finally { clipTicks += Stopwatch.GetTimestamp() - clipStart; }
         }
         result.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Column.CompareTo(b.Column));
+        timings = new PolygonizeTimings(Stopwatch.GetTimestamp() - start - clipTicks, clipTicks);
         return result;
     }
 
