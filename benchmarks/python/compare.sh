@@ -28,9 +28,12 @@ python="${PYTHON:-/usr/bin/python3}"
 "$python" -c 'import osgeo, numpy, sklearn' 2>/dev/null || { echo "needs python3-gdal, numpy and scikit-learn for $python (apt-get install python3-gdal python3-sklearn)" >&2; exit 2; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-echo "building the Release CLI ..." >&2
-dotnet build "$root/src/MiningLulc.Cli/MiningLulc.Cli.csproj" -c Release -v quiet --nologo -clp:ErrorsOnly >&2
-cli=(dotnet "$root/src/MiningLulc.Cli/bin/Release/net10.0/mining-lulc.dll")
+# CLI_DLL=path/mining-lulc.dll times another build (e.g. a copy of an earlier one) instead of building this tree.
+if [ -z "${CLI_DLL:-}" ]; then
+  echo "building the Release CLI ..." >&2
+  dotnet build "$root/src/MiningLulc.Cli/MiningLulc.Cli.csproj" -c Release -v quiet --nologo -clp:ErrorsOnly >&2
+fi
+cli=(dotnet "${CLI_DLL:-$root/src/MiningLulc.Cli/bin/Release/net10.0/mining-lulc.dll}")
 
 mkdir -p "$work"
 region="$work/region-$sites-$seed"
