@@ -16,6 +16,7 @@ public sealed class SiteAligner : IDisposable
     private readonly RegionFolder folder;
     private readonly AlignSettings settings;
     private readonly Dictionary<int, Composite> composites = [];
+    private readonly Dictionary<int, (SpatialReference Crs, CoordinateTransform Transform)> toGrid = [];
     private readonly Lazy<RasterDataset> dcm;
     private readonly Lazy<RasterDataset?> time;
     private readonly Lazy<Geometry> dcmFootprint;
@@ -66,9 +67,7 @@ public sealed class SiteAligner : IDisposable
     {
         if (entry.Year is not int year) throw new InvalidOperationException($"site {entry.Site.Id} has no year");
         var s2 = Composite(year);
-        using var s2Crs = s2.Crs();
-        using var toGrid = new CoordinateTransform(wgs84, s2Crs);
-        var siteInGrid = GeometryOps.Transform(entry.Site.Geometry, toGrid);
+        var siteInGrid = GeometryOps.Transform(entry.Site.Geometry, ToGrid(year, s2));
         var window = WindowAround(siteInGrid.EnvelopeInternal, s2.Transform, settings.HaloPixels).Intersect(s2.FullWindow);
         var insideComposite = ShareInside(siteInGrid, s2.Footprint);
         if (window.IsEmpty || insideComposite == 0)
@@ -184,6 +183,15 @@ public sealed class SiteAligner : IDisposable
         return mask;
     }
 
+    /// <summary>EPSG:4326 to a year's composite grid, made once per year (PROJ builds a transformation from its database).</summary>
+    private CoordinateTransform ToGrid(int year, Composite s2)
+    {
+        if (toGrid.TryGetValue(year, out var t)) return t.Transform;
+        var crs = s2.Crs();
+        toGrid[year] = (crs, new CoordinateTransform(wgs84, crs));
+        return toGrid[year].Transform;
+    }
+
     private Composite Composite(int year)
     {
         if (composites.TryGetValue(year, out var c)) return c;
@@ -195,6 +203,7 @@ public sealed class SiteAligner : IDisposable
     public void Dispose()
     {
         foreach (var c in composites.Values) c.Dispose();
+        foreach (var (crs, transform) in toGrid.Values) { transform.Dispose(); crs.Dispose(); }
         if (dcm.IsValueCreated) dcm.Value.Dispose();
         if (time.IsValueCreated) time.Value?.Dispose();
         wgs84.Dispose();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
 
@@ -9,29 +10,46 @@ public static class GeometryOps
     /// <summary>EPSG:4326 geometries use this factory (SRID 4326, floating precision).</summary>
     public static readonly GeometryFactory Wgs84Factory = new(new PrecisionModel(), 4326);
 
-    /// <summary>A copy of <paramref name="geometry"/> with every vertex transformed (one PROJ call per ring).</summary>
+    /// <summary>A copy of <paramref name="geometry"/> with every vertex transformed (one PROJ call for the whole geometry).</summary>
     public static Geometry Transform(Geometry geometry, CoordinateTransform transform)
     {
         var copy = geometry.Copy();
-        copy.Apply(new BulkTransformFilter(transform));
+        var collector = new SequenceCollector();
+        copy.Apply(collector);
+        var n = 0;
+        foreach (var seq in collector.Sequences) n += seq.Count;
+        if (n == 0) return copy;
+        var x = ArrayPool<double>.Shared.Rent(n);
+        var y = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            var k = 0;
+            foreach (var seq in collector.Sequences)
+                for (var i = 0; i < seq.Count; i++, k++) { x[k] = seq.GetX(i); y[k] = seq.GetY(i); }
+            transform.Transform(x.AsSpan(0, n), y.AsSpan(0, n));
+            k = 0;
+            foreach (var seq in collector.Sequences)
+                for (var i = 0; i < seq.Count; i++, k++) { seq.SetX(i, x[k]); seq.SetY(i, y[k]); }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(x);
+            ArrayPool<double>.Shared.Return(y);
+        }
         copy.GeometryChanged();
         return copy;
     }
 
-    private sealed class BulkTransformFilter(CoordinateTransform transform) : ICoordinateSequenceFilter
+    /// <summary>Gathers a geometry's coordinate sequences (each once, in the geometry's order).</summary>
+    private sealed class SequenceCollector : ICoordinateSequenceFilter
     {
+        public List<CoordinateSequence> Sequences { get; } = [];
         public bool Done => false;
-        public bool GeometryChanged => true;
+        public bool GeometryChanged => false;
 
         public void Filter(CoordinateSequence seq, int i)
         {
-            if (i != 0) return;
-            var n = seq.Count;
-            var x = new double[n];
-            var y = new double[n];
-            for (var k = 0; k < n; k++) { x[k] = seq.GetX(k); y[k] = seq.GetY(k); }
-            transform.Transform(x, y);
-            for (var k = 0; k < n; k++) { seq.SetX(k, x[k]); seq.SetY(k, y[k]); }
+            if (i == 0) Sequences.Add(seq);
         }
     }
 

@@ -18,4 +18,7 @@ public sealed record SiteReport(long SiteId, SiteOutcome Outcome, string? Reason
 {
     /// <summary>How well the inputs covered the site (done sites only).</summary>
     public Align.SiteCoverage? Coverage { get; init; }
+
+    /// <summary>Where the site's time went, stage by stage, in seconds (sites processed in this run only; null when reused or not done).</summary>
+    public StageTimes? Times { get; init; }
 }

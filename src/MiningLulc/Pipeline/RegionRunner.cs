@@ -96,13 +96,13 @@ public static class RegionRunner
                     if (site.ClassifiedPixels == 0)
                     {
                         // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
-                        report = new SiteReport(entry.Site.Id, SiteOutcome.Skipped, NothingClassified(entry, site.Coverage), entry.Year, 0, 0) { Coverage = site.Coverage };
+                        report = new SiteReport(entry.Site.Id, SiteOutcome.Skipped, NothingClassified(entry, site.Coverage), entry.Year, 0, 0) { Coverage = site.Coverage, Times = site.Times };
                         reports.Add(report);
                         progress?.Report(tally.Add(report));
                         return;
                     }
                     if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, region, entry.Site.Id, site.Classes, site.Grid);
-                    report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, site.Regions.Count, site.ClassifiedPixels) { Coverage = site.Coverage };
+                    report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, site.Regions.Count, site.ClassifiedPixels) { Coverage = site.Coverage, Times = site.Times };
                     store.Save(key, report, site.Regions);
                     doneKeys[entry.Site.Id] = key;
                 }

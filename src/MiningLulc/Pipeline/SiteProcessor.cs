@@ -10,7 +10,11 @@ using NetTopologySuite.Geometries;
 namespace MiningLulc.Pipeline;
 
 /// <summary>One site's result: its polygons, how many pixels were classified, the inputs' coverage, and the class raster on the site grid.</summary>
-public sealed record SiteOutput(IReadOnlyList<ClassRegion> Regions, int ClassifiedPixels, SiteCoverage Coverage, byte[] Classes, SiteGrid Grid);
+public sealed record SiteOutput(IReadOnlyList<ClassRegion> Regions, int ClassifiedPixels, SiteCoverage Coverage, byte[] Classes, SiteGrid Grid)
+{
+    /// <summary>Where the site's time went, stage by stage.</summary>
+    public StageTimes Times { get; init; } = new();
+}
 
 /// <summary>
 /// Runs one site through align → features → classify → (smooth) → vectorize. Holds per-worker
@@ -23,6 +27,8 @@ public sealed class SiteProcessor : IDisposable
     private readonly SitePolygonizer polygonizer;
     private readonly EngineConfig config;
     private readonly SpatialReference wgs84 = SpatialReference.Wgs84();
+    private (SpatialReference Crs, CoordinateTransform Transform)? toGrid;
+    private string? toGridCrs;
 
     public SiteProcessor(RegionFolder folder, EngineConfig config, FeatureSet features)
     {
@@ -55,32 +61,47 @@ public sealed class SiteProcessor : IDisposable
     public byte[] ClassRaster(ClassifierModel model, SiteLayout layout) => ClassRaster(model, layout, out _);
 
     /// <summary>The class raster, and how well the inputs covered the site.</summary>
-    public byte[] ClassRaster(ClassifierModel model, SiteLayout layout, out SiteCoverage coverage)
+    public byte[] ClassRaster(ClassifierModel model, SiteLayout layout, out SiteCoverage coverage) => ClassRaster(model, layout, out coverage, new StageClock());
+
+    /// <summary>The class raster and coverage, charging each stage's time to <paramref name="clock"/>.</summary>
+    private byte[] ClassRaster(ClassifierModel model, SiteLayout layout, out SiteCoverage coverage, StageClock clock)
     {
         var classes = new byte[layout.Grid.PixelCount];
         var counter = new CoverageCounter(layout);
-        foreach (var (block, interior, planes) in Blocks(layout))
+        clock.Restart();
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize))
         {
+            counter.Add(block, interior);
+            clock.Lap(StageClock.Stage.ReadWarp);
+            var planes = extractor.ComputePlanes(block);
+            clock.Lap(StageClock.Stage.Features);
             var offset = (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
             SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset);
-            counter.Add(block, interior);
+            clock.Lap(StageClock.Stage.Classify);
         }
         coverage = counter.Result;
-        return SmoothStage.Apply(classes, layout.Grid, config.Smooth);
+        var smoothed = SmoothStage.Apply(classes, layout.Grid, config.Smooth);
+        clock.Lap(StageClock.Stage.Smooth);
+        return smoothed;
     }
 
     /// <summary>The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326), and its class raster.</summary>
     public SiteOutput Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea)
     {
+        var clock = new StageClock();
         var layout = Plan(entry);
-        var classes = ClassRaster(model, layout, out var coverage);
+        clock.Lap(StageClock.Stage.ReadWarp);
+        var classes = ClassRaster(model, layout, out var coverage, clock);
         var classified = 0;
         foreach (var c in classes) if (c != 0) classified++;
-        using var gridCrs = SpatialReference.Parse(layout.Grid.CrsWkt);
-        using var toGrid = new CoordinateTransform(wgs84, gridCrs);
-        var clip = ReferenceEquals(ownedArea, entry.Site.Geometry) ? layout.SiteInGridCrs : GeometryOps.Transform(ownedArea, toGrid);
-        var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value);
-        return new SiteOutput(regions, classified, coverage, classes, layout.Grid);
+        clock.Restart();
+        Geometry clip = layout.SiteInGridCrs;
+        if (!ReferenceEquals(ownedArea, entry.Site.Geometry)) clip = GeometryOps.Transform(ownedArea, ToGrid(layout.Grid.CrsWkt));
+        clock.Lap(StageClock.Stage.ClipTransform);
+        var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value, out var vectorTimes);
+        clock.Add(StageClock.Stage.Polygonize, vectorTimes.PolygonizeTicks);
+        clock.Add(StageClock.Stage.ClipTransform, vectorTimes.ClipTransformTicks);
+        return new SiteOutput(regions, classified, coverage, classes, layout.Grid) { Times = clock.Result };
     }
 
     /// <summary>
@@ -96,9 +117,23 @@ public sealed class SiteProcessor : IDisposable
         return sampler.ToTable();
     }
 
+    /// <summary>EPSG:4326 to a grid CRS, kept while the CRS stays the same (it does for a region's sites).</summary>
+    private CoordinateTransform ToGrid(string crsWkt)
+    {
+        if (toGrid is not null && toGridCrs == crsWkt) return toGrid.Value.Transform;
+        if (toGrid is { } old) { old.Transform.Dispose(); old.Crs.Dispose(); }
+        toGrid = null;
+        var crs = SpatialReference.Parse(crsWkt);
+        toGrid = (crs, new CoordinateTransform(wgs84, crs));
+        toGridCrs = crsWkt;
+        return toGrid.Value.Transform;
+    }
+
     public void Dispose()
     {
         aligner.Dispose();
+        polygonizer.Dispose();
+        if (toGrid is { } t) { t.Transform.Dispose(); t.Crs.Dispose(); }
         wgs84.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MiningLulc.Align;
 using MiningLulc.Geo;
 using NetTopologySuite.Geometries;
@@ -7,20 +8,34 @@ using NetTopologySuite.Operation.OverlayNG;
 
 namespace MiningLulc.Vectorize;
 
+/// <summary>Stopwatch ticks of <see cref="SitePolygonizer.Polygonize(byte[], SiteGrid, Geometry, long, int, out PolygonizeTimings)"/>: polygonizing (GDAL, reading back) and clipping, reprojection and areas.</summary>
+public readonly record struct PolygonizeTimings(long PolygonizeTicks, long ClipTransformTicks);
+
 /// <summary>
 /// Turns a site's class raster into <see cref="ClassRegion"/>s: GDAL's polygonizer (4- or
 /// 8-connectivity) in pixel coordinates, each region clipped to the site polygon (already reduced
 /// by overlapping sites with smaller ids), moved to EPSG:4326 as the last step, with its geodesic
-/// area. Pieces under the minimum area are dropped. Not thread-safe (one per worker).
+/// area. Pieces under the minimum area are dropped. Not thread-safe (one per worker); holds the
+/// coordinate transformation of the last grid CRS it saw (disposed with it).
 /// </summary>
-public sealed class SitePolygonizer(VectorizeSettings settings)
+public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
 {
     private static readonly GeometryFactory PixelFactory = new();
+    private readonly SpatialReference wgs84 = SpatialReference.Wgs84();
+    private string? transformCrs;
+    private SpatialReference? gridCrs;
+    private CoordinateTransform? toWgs84;
 
     /// <param name="classes">Row-major class codes on <paramref name="grid"/>; 0 = not classified (written nowhere).</param>
     /// <param name="clipInGridCrs">The area the site owns, in the grid's CRS.</param>
-    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year)
+    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year) =>
+        Polygonize(classes, grid, clipInGridCrs, siteId, year, out _);
+
+    /// <param name="timings">Where the time went: GDAL's polygonizer and reading its polygons, against clipping, reprojection and areas.</param>
+    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year, out PolygonizeTimings timings)
     {
+        var start = Stopwatch.GetTimestamp();
+        long clipTicks = 0;
         if (classes.Length != grid.PixelCount) throw new ArgumentException("class raster does not match the grid");
         // Polygonize on an identity geotransform: vertices are exact integer pixel corners, which
         // also gives each region's first pixel without a second labelling pass.
@@ -40,10 +55,11 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
         layer.CreateField("class", FieldType.Integer);
         GdalUtils.Polygonize(raster, 1, raster, 1, layer, 0, settings.Connectivity == 8);
 
-        using var wgs84 = SpatialReference.Wgs84();
-        using var gridCrs = SpatialReference.Parse(grid.CrsWkt);
-        using var toWgs84 = new CoordinateTransform(gridCrs, wgs84);
+        var toWgs84 = TransformFor(grid.CrsWkt);
         var clipPrepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(clipInGridCrs);
+        // Pixel polygons keep their topology through a north-up transform (coordinates stay ordered
+        // along each axis), so a pixel polygon shown simple needs no validity check in the grid CRS.
+        var northUp = grid.Transform.IsNorthUp;
         var result = new List<ClassRegion>();
         foreach (var f in layer.Features(PixelFactory))
         {
@@ -51,23 +67,54 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
             if (code is < 1 or > LulcClasses.Count || f.Geometry is null) continue;
             var (row, col) = FirstPixel(f.Geometry);
             var inGrid = ToGrid(f.Geometry, grid.Transform);
-            // 8-connected regions touch themselves at pixel corners, which OGC calls invalid: repair first.
-            if (!inGrid.IsValid) inGrid = GeometryFixer.Fix(inGrid);
-            Geometry clipped = clipPrepared.Covers(inGrid) ? inGrid
-                : clipPrepared.Intersects(inGrid) ? OverlayNGRobust.Overlay(inGrid, clipInGridCrs, SpatialFunction.Intersection) : MultiPolygonEmpty;
-            if (clipped.IsEmpty) continue;
-            var inWgs84 = GeometryOps.Transform(clipped, toWgs84);
-            if (!inWgs84.IsValid) inWgs84 = GeometryFixer.Fix(inWgs84);
-            var multi = GeometryOps.ToMultiPolygon(inWgs84, GeometryOps.Wgs84Factory);
-            // Drop clip slivers below the minimum area, part by part.
-            var parts = Enumerable.Range(0, multi.NumGeometries).Select(i => (Polygon)multi.GetGeometryN(i))
-                .Where(p => GeodesicArea.Of(p) >= settings.MinPieceAreaM2).ToArray();
-            if (parts.Length == 0) continue;
-            multi = GeometryOps.Wgs84Factory.CreateMultiPolygon(parts);
-            result.Add(new ClassRegion(siteId, row, col, (LulcClass)code, multi, GeodesicArea.Of(multi), year));
+            var clipStart = Stopwatch.GetTimestamp();
+            try
+            {
+                var knownValid = northUp && IsValidPixelPolygon(f.Geometry);
+                // 8-connected regions touch themselves at pixel corners, which OGC calls invalid: repair first.
+                if (!knownValid && !inGrid.IsValid) inGrid = GeometryFixer.Fix(inGrid);
+                var covered = clipPrepared.Covers(inGrid);
+                Geometry clipped = covered ? inGrid
+                    : clipPrepared.Intersects(inGrid) ? OverlayNGRobust.Overlay(inGrid, clipInGridCrs, SpatialFunction.Intersection) : MultiPolygonEmpty;
+                if (clipped.IsEmpty) continue;
+                var inWgs84 = GeometryOps.Transform(clipped, toWgs84);
+                // A simple pixel polygon stays valid through the transformation: its rings are at least
+                // a pixel apart, far beyond rounding. Clip results can have slivers, so they are checked.
+                if (!(covered && knownValid) && !inWgs84.IsValid) inWgs84 = GeometryFixer.Fix(inWgs84);
+                var multi = GeometryOps.ToMultiPolygon(inWgs84, GeometryOps.Wgs84Factory);
+                // Drop clip slivers below the minimum area, part by part; the region's area is the sum of the kept parts.
+                var parts = new List<Polygon>(multi.NumGeometries);
+                var area = 0.0;
+                for (var i = 0; i < multi.NumGeometries; i++)
+                {
+                    var part = (Polygon)multi.GetGeometryN(i);
+                    var partArea = GeodesicArea.Of(part);
+                    if (partArea < settings.MinPieceAreaM2) continue;
+                    parts.Add(part);
+                    area += partArea;
+                }
+                if (parts.Count == 0) continue;
+                if (parts.Count != multi.NumGeometries) multi = GeometryOps.Wgs84Factory.CreateMultiPolygon(parts.ToArray());
+                result.Add(new ClassRegion(siteId, row, col, (LulcClass)code, multi, area, year));
+            }
+            finally { clipTicks += Stopwatch.GetTimestamp() - clipStart; }
         }
         result.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Column.CompareTo(b.Column));
+        timings = new PolygonizeTimings(Stopwatch.GetTimestamp() - start - clipTicks, clipTicks);
         return result;
+    }
+
+    /// <summary>The transformation from a grid CRS to EPSG:4326, kept while the grid CRS stays the same (it does for a region's sites).</summary>
+    private CoordinateTransform TransformFor(string crsWkt)
+    {
+        if (toWgs84 is not null && transformCrs == crsWkt) return toWgs84;
+        toWgs84?.Dispose();
+        gridCrs?.Dispose();
+        toWgs84 = null;
+        gridCrs = SpatialReference.Parse(crsWkt);
+        toWgs84 = new CoordinateTransform(gridCrs, wgs84);
+        transformCrs = crsWkt;
+        return toWgs84;
     }
 
     private static readonly Geometry MultiPolygonEmpty = GeometryOps.Wgs84Factory.CreateMultiPolygon();
@@ -79,11 +126,97 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
     /// </summary>
     internal static (int Row, int Column) FirstPixel(Geometry pixelPolygon)
     {
-        var coords = pixelPolygon.Coordinates;
-        var top = coords.Min(c => c.Y);
-        var left = coords.Where(c => c.Y == top).Min(c => c.X);
+        var top = double.PositiveInfinity;
+        var left = double.PositiveInfinity;
+        foreach (var ring in Rings(pixelPolygon))
+        {
+            var seq = ring.CoordinateSequence;
+            for (var i = 0; i < seq.Count; i++)
+            {
+                var y = seq.GetY(i);
+                if (y > top) continue;
+                var x = seq.GetX(i);
+                if (y < top) { top = y; left = x; }
+                else if (x < left) left = x;
+            }
+        }
         return ((int)Math.Round(top), (int)Math.Round(left));
     }
+
+    private static IEnumerable<LineString> Rings(Geometry g)
+    {
+        for (var p = 0; p < g.NumGeometries; p++)
+        {
+            if (g.GetGeometryN(p) is not Polygon polygon) continue;
+            yield return polygon.ExteriorRing;
+            foreach (var hole in polygon.InteriorRings) yield return hole;
+        }
+    }
+
+    /// <summary>
+    /// True when a polygon in pixel coordinates (as GDAL's polygonizer writes it) is valid (OGC) by
+    /// construction, without the general check. Its boundaries run along pixel edges, so two of them
+    /// can meet only at a pixel corner, where both turn (a vertex of each). So with integer vertices,
+    /// closed rings of at least four points and every hole's extent strictly inside the shell's (the
+    /// shell is the outer boundary): no ring visits a vertex twice (no self-touch), no vertex is on
+    /// more than two rings, and the rings that share vertices, taken as a graph, have no cycle (two
+    /// rings touching twice, or three in a loop, would cut the interior in two). False means "not
+    /// shown" (not "invalid"), and the caller checks validity in full.
+    /// </summary>
+    internal static bool IsValidPixelPolygon(Geometry pixelGeometry)
+    {
+        if (pixelGeometry is not Polygon polygon || polygon.IsEmpty) return false;
+        var shell = polygon.ExteriorRing.EnvelopeInternal;
+        var count = 0;
+        var ringCount = 1 + polygon.NumInteriorRings;
+        for (var r = 0; r < ringCount; r++) count += Ring(polygon, r).NumPoints - 1;
+        if (count <= 0) return false;
+        var keys = new long[count];
+        var owners = new int[count];
+        var k = 0;
+        for (var r = 0; r < ringCount; r++)
+        {
+            var ring = Ring(polygon, r);
+            var seq = ring.CoordinateSequence;
+            var n = seq.Count;
+            if (n < 4 || seq.GetX(0) != seq.GetX(n - 1) || seq.GetY(0) != seq.GetY(n - 1)) return false;
+            if (r > 0)
+            {
+                var e = ring.EnvelopeInternal;
+                if (!(e.MinX > shell.MinX && e.MaxX < shell.MaxX && e.MinY > shell.MinY && e.MaxY < shell.MaxY)) return false;
+            }
+            for (var i = 0; i < n - 1; i++)
+            {
+                var x = seq.GetX(i);
+                var y = seq.GetY(i);
+                if (x != Math.Floor(x) || y != Math.Floor(y) || Math.Abs(x) > int.MaxValue || Math.Abs(y) > int.MaxValue) return false;
+                keys[k] = ((long)(int)x << 32) | (uint)(int)y;
+                owners[k++] = r;
+            }
+        }
+        Array.Sort(keys, owners);
+        int[]? parent = null;
+        for (var i = 1; i < keys.Length; i++)
+        {
+            if (keys[i] != keys[i - 1]) continue;
+            if (i + 1 < keys.Length && keys[i + 1] == keys[i]) return false; // three passes through one corner
+            var (a, b) = (owners[i - 1], owners[i]);
+            if (a == b) return false; // a ring touching itself
+            parent ??= Enumerable.Range(0, ringCount).ToArray();
+            var (ra, rb) = (Root(parent, a), Root(parent, b));
+            if (ra == rb) return false; // a cycle of touching rings
+            parent[ra] = rb;
+        }
+        return true;
+
+        static int Root(int[] parent, int i)
+        {
+            while (parent[i] != i) i = parent[i] = parent[parent[i]];
+            return i;
+        }
+    }
+
+    private static LineString Ring(Polygon polygon, int index) => index == 0 ? polygon.ExteriorRing : polygon.GetInteriorRingN(index - 1);
 
     private static Geometry ToGrid(Geometry pixelGeometry, GeoTransform t)
     {
@@ -91,6 +224,13 @@ public sealed class SitePolygonizer(VectorizeSettings settings)
         copy.Apply(new AffineFilter(t));
         copy.GeometryChanged();
         return copy;
+    }
+
+    public void Dispose()
+    {
+        toWgs84?.Dispose();
+        gridCrs?.Dispose();
+        wgs84.Dispose();
     }
 
     private sealed class AffineFilter(GeoTransform t) : ICoordinateSequenceFilter

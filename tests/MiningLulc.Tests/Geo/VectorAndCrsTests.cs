@@ -77,6 +77,31 @@ public class VectorAndCrsTests
         Assert.Equal(-23.0, lat, 9);
     }
 
+    [Fact]
+    public void TransformsAGeometryInOneCallExactlyAsPointByPoint()
+    {
+        // A synthetic multipolygon with a hole (UTM metres): the bulk transformation of the whole
+        // geometry gives, bit for bit, what each vertex gives alone, parts and rings kept in order.
+        using var wgs84 = SpatialReference.Wgs84();
+        using var utm = SpatialReference.FromEpsg(32719);
+        using var toWgs84 = new CoordinateTransform(utm, wgs84);
+        var g = new WKTReader().Read(
+            "MULTIPOLYGON (((400000 7450000, 400030 7450000, 400030 7450030, 400000 7450030, 400000 7450000), (400010 7450010, 400020 7450010, 400020 7450020, 400010 7450020, 400010 7450010)), ((401000 7451000, 401010 7451000, 401010 7451010, 401000 7451000)))");
+        var moved = GeometryOps.Transform(g, toWgs84);
+        Assert.Equal(g.NumPoints, moved.NumPoints);
+        Assert.Equal(g.NumGeometries, moved.NumGeometries);
+        var before = g.Coordinates;
+        var after = moved.Coordinates;
+        for (var i = 0; i < before.Length; i++)
+        {
+            var (lon, lat) = toWgs84.Transform(before[i].X, before[i].Y);
+            Assert.Equal(lon, after[i].X);
+            Assert.Equal(lat, after[i].Y);
+        }
+        Assert.Equal(400000, g.Coordinates[0].X); // the input is left alone
+        Assert.InRange(moved.EnvelopeInternal.MinX, -71, -69); // the envelope follows: degrees now
+    }
+
     [Theory]
     [InlineData(-69.9, -23.0, 32719)]
     [InlineData(27.5, -26.2, 32735)]
