@@ -28,6 +28,9 @@ public sealed record RunResult(string Region, IReadOnlyList<string> Files, strin
     /// <summary>Sites whose result was reused from an earlier run or shard.</summary>
     public int Reused { get; init; }
 
+    /// <summary>Seconds spent writing the GeoPackages (and the zip) from the stored site results; null for a shard.</summary>
+    public double? WriteSeconds { get; init; }
+
     public int Failed => Sites.Count(s => s.Outcome == SiteOutcome.Failed);
     public int Skipped => Sites.Count(s => s.Outcome == SiteOutcome.Skipped);
     public int Done => Sites.Count(s => s.Outcome == SiteOutcome.Done);
@@ -141,6 +144,7 @@ public static class RegionRunner
                 progress?.Report(new PipelineProgress("write", ++written, doneKeys.Count));
             }
         }
+        var writeClock = System.Diagnostics.Stopwatch.StartNew();
         var files = GpkgTileWriter.Write(request.OutDirectory, region, Numbered(), config.Vectorize.MaxFeaturesPerFile);
         // Files an earlier run of this folder wrote and this one did not (fewer features now) would mislead readers.
         foreach (var stale in previous.Except(files.Select(Path.GetFileName), StringComparer.Ordinal))
@@ -148,8 +152,9 @@ public static class RegionRunner
         var zip = request.Zip && files.Count > 0 ? GpkgTileWriter.Zip(request.OutDirectory, region, files) : null;
         progress?.Report(new PipelineProgress("write", doneKeys.Count, doneKeys.Count));
 
-        var manifest = WriteManifest(request, region, files, zip, siteReports, features, "manifest.json");
-        return new RunResult(region, files, zip, siteReports, checked((int)features), manifest) { Reused = reused };
+        var writeSeconds = Math.Round(writeClock.Elapsed.TotalSeconds, 3);
+        var manifest = WriteManifest(request, region, files, zip, siteReports, features, "manifest.json", writeSeconds);
+        return new RunResult(region, files, zip, siteReports, checked((int)features), manifest) { Reused = reused, WriteSeconds = writeSeconds };
     }
 
     private static string NothingClassified(CatalogEntry entry, Align.SiteCoverage coverage) =>
@@ -200,7 +205,7 @@ public static class RegionRunner
         catch (JsonException) { return []; }
     }
 
-    private static string WriteManifest(RunRequest request, string region, IReadOnlyList<string> files, string? zip, IReadOnlyList<SiteReport> sites, long features, string name)
+    private static string WriteManifest(RunRequest request, string region, IReadOnlyList<string> files, string? zip, IReadOnlyList<SiteReport> sites, long features, string name, double? writeSeconds = null)
     {
         var path = Path.Combine(request.OutDirectory, name);
         using var self = System.Diagnostics.Process.GetCurrentProcess();
@@ -220,6 +225,9 @@ public static class RegionRunner
             SitesPartial = sites.Count(s => s.Coverage?.Partial == true),
             // The process's peak resident memory so far (Linux VmHWM): what a scheduler must grant.
             PeakRssMb = Math.Round(self.PeakWorkingSet64 / 1048576.0, 1),
+            // Where the time went: each stage summed over the sites processed here, and the GeoPackages.
+            StageSeconds = sites.Select(s => s.Times).OfType<StageTimes>().Aggregate(new StageTimes(), (a, b) => a + b),
+            WriteSeconds = writeSeconds,
             Sites = sites,
         };
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest, EngineConfig.Json));

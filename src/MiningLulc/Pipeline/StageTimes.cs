@@ -49,7 +49,7 @@ public sealed record StageTimes
     /// earlier run have none), e.g. "time per stage (all workers, s): read/warp 12.1 (31%), ...";
     /// null when no site has times.
     /// </summary>
-    public static string? Summary(IEnumerable<SiteReport> sites)
+    public static string? Summary(IEnumerable<SiteReport> sites, double? writeSeconds = null)
     {
         var timed = sites.Select(s => s.Times).OfType<StageTimes>().ToList();
         if (timed.Count == 0) return null;
@@ -58,7 +58,8 @@ public sealed record StageTimes
         var inv = CultureInfo.InvariantCulture;
         var parts = sum.Stages().Select(s =>
             $"{s.Stage} {s.Seconds.ToString("0.0", inv)} ({(total > 0 ? s.Seconds / total : 0).ToString("0%", inv)})");
-        return $"time per stage (all workers, s): {string.Join(", ", parts)}; total {total.ToString("0.0", inv)} over {timed.Count} site(s)";
+        var write = writeSeconds is double w ? $"; then writing the GeoPackages {w.ToString("0.0", inv)} s" : "";
+        return $"time per stage (all workers, s): {string.Join(", ", parts)}; total {total.ToString("0.0", inv)} over {timed.Count} site(s){write}";
     }
 }
 

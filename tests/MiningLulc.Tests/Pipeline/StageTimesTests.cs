@@ -72,6 +72,12 @@ public class StageTimesRunTests(SyntheticRegionFixture region)
             Assert.Equal(report.Times.ClipTransform, times.GetProperty("clip_transform").GetDouble());
         }
         Assert.NotNull(StageTimes.Summary(result.Sites));
+        // The run's totals: each stage summed over its sites, and the time the GeoPackages took.
+        var sum = result.Sites.Select(s => s.Times!).Aggregate((a, b) => a + b);
+        Assert.Equal(sum.Classify, manifest.RootElement.GetProperty("stage_seconds").GetProperty("classify").GetDouble(), 9);
+        Assert.True(result.WriteSeconds > 0);
+        Assert.Equal(result.WriteSeconds!.Value, manifest.RootElement.GetProperty("write_seconds").GetDouble());
+        Assert.EndsWith($"then writing the GeoPackages {result.WriteSeconds.Value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s", StageTimes.Summary(result.Sites, result.WriteSeconds));
 
         // A rerun reuses every site: nothing was processed, so nothing is timed.
         var again = RegionRunner.Run(new RunRequest { RegionDirectory = region.Region, Model = region.Model, OutDirectory = output, Config = region.Config });
