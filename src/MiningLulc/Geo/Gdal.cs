@@ -40,11 +40,12 @@ public static unsafe class Gdal
         // GDAL's block cache defaults to 5 % of RAM per process; several workers and shards share a
         // machine, so keep it modest unless the user chose (GDAL_CACHEMAX in the environment wins).
         // Sites read their own windows once, so the cache mostly serves DCM blocks shared by nearby
-        // sites: on a 1,000-site synthetic region 64 MB ran as fast as 256 MB (28.6 vs 28.5 s) and
-        // peaked at 394 MB instead of 633 MB; it is the part of a run's memory that a larger region
-        // fills up to its cap, so a small cap keeps peak memory nearly flat in the number of sites.
+        // sites. It is the part of a run's memory that a larger region fills up to its cap, so the cap
+        // is small: measured on synthetic regions (2 workers), 32 MB ran as fast as 256 MB within the
+        // noise (1,000 sites: 27.9/29.3 s vs 26.7/28.5 s) and peaked at 333 MB instead of 636 MB; from
+        // 250 to 4,000 sites the peak grows 292 -> 361 MB (64 MB: 308 -> 483; 256 MB: 489 -> 822).
         if (Environment.GetEnvironmentVariable("GDAL_CACHEMAX") is null)
-            GdalApi.CPLSetConfigOption("GDAL_CACHEMAX", "64");
+            GdalApi.CPLSetConfigOption("GDAL_CACHEMAX", "32");
         // Byte-for-byte reproducible GeoPackages: GDAL stamps 'last_change' with the current time otherwise.
         if (GdalApi.CPLGetConfigOption("OGR_CURRENT_DATE", null) == IntPtr.Zero)
             GdalApi.CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
