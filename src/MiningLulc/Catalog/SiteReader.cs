@@ -27,7 +27,16 @@ public static class SiteReader
         var problems = new List<SiteProblem>();
         foreach (var f in layer.Features(factory))
         {
-            var id = f.GetInt64(idField);
+            long? id;
+            try
+            {
+                id = f.GetInt64(idField); // integer fields, and text fields that hold integers ("12")
+            }
+            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+            {
+                problems.Add(new SiteProblem(null, f.Fid, $"feature {f.Fid}: {idField} '{f.GetString(idField)}' is not an integer"));
+                continue;
+            }
             if (id is null) { problems.Add(new SiteProblem(null, f.Fid, $"feature {f.Fid} has no {idField}")); continue; }
             var g = f.Geometry;
             if (g is null || g.IsEmpty) { problems.Add(new SiteProblem(id, f.Fid, "empty geometry")); continue; }

@@ -57,3 +57,32 @@ public class RegionNameTests(SyntheticRegionFixture fixture)
         Assert.Contains("no sites", e.Message);
     }
 }
+
+/// <summary>site_id as text: integers in text are read as ids, anything else is a reported problem, never a crash (synthetic sites).</summary>
+public class TextSiteIdTests
+{
+    [Fact]
+    public void TextIdsThatHoldIntegersAreReadAndOthersAreReportedProblems()
+    {
+        using var tmp = new TempDir();
+        var path = tmp.File("sites.gpkg");
+        var f = new NetTopologySuite.Geometries.GeometryFactory();
+        NetTopologySuite.Geometries.Polygon Box(double x) => f.CreatePolygon([new(x, 0), new(x + 0.01, 0), new(x + 0.01, 0.01), new(x, 0.01), new(x, 0)]);
+        using (var wgs84 = MiningLulc.Geo.SpatialReference.Wgs84())
+        using (var ds = MiningLulc.Geo.VectorDataset.Create(path))
+        {
+            var layer = ds.CreateLayer("sites", wgs84, 6);
+            layer.CreateField("site_id", MiningLulc.Geo.FieldType.String);
+            ds.InTransaction(() =>
+            {
+                layer.Write(-1, ["12"], Box(10));
+                layer.Write(-1, ["abc"], Box(10.1));
+                layer.Write(-1, ["7"], Box(10.2));
+            });
+        }
+        var (sites, problems) = SiteReader.Read(path);
+        Assert.Equal([7L, 12L], sites.Select(s => s.Id));
+        var problem = Assert.Single(problems);
+        Assert.Contains("site_id 'abc' is not an integer", problem.Reason);
+    }
+}
