@@ -83,6 +83,20 @@ public sealed unsafe class VectorDataset : IDisposable
         Gdal.Check(GdalApi.GDALDatasetCommitTransaction(Handle), "commit transaction", Path);
     }
 
+    /// <summary>
+    /// Closes the dataset, which flushes it to disk, and throws when GDAL reported an error while
+    /// doing so (disk full, a network file system): GDALClose returns nothing before GDAL 3.7, so the
+    /// error state is read after it. A caller that renames the file into place afterwards never
+    /// publishes an incomplete file. Dispose after Close does nothing.
+    /// </summary>
+    public void Close()
+    {
+        if (handle.IsClosed) return;
+        Gdal.ResetError();
+        handle.Dispose();
+        if (GdalApi.CPLGetLastErrorType() >= 3) throw new GdalException($"closing failed: {Gdal.LastError("error while flushing")}", Path);
+    }
+
     public void Dispose() => handle.Dispose();
 }
 

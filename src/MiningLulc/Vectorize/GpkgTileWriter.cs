@@ -33,8 +33,9 @@ public static class GpkgTileWriter
             var path = Path.Combine(outDirectory, stem + ".gpkg");
             var tmp = Path.Combine(outDirectory, "." + stem + ".tmp.gpkg");
             if (File.Exists(tmp)) File.Delete(tmp);
-            using (var ds = VectorDataset.Create(tmp, "GPKG"))
+            try
             {
+                using var ds = VectorDataset.Create(tmp, "GPKG");
                 var layer = ds.CreateLayer(stem, wgs84, 6 /* wkbMultiPolygon */,
                     [$"FID={PublishedSchema.FidColumn}", $"GEOMETRY_NAME={PublishedSchema.GeometryColumn}", "SPATIAL_INDEX=YES"]);
                 foreach (var (name, type) in PublishedSchema.Fields) layer.CreateField(name, type);
@@ -47,6 +48,12 @@ public static class GpkgTileWriter
                         more = next.MoveNext();
                     }
                 });
+                ds.Close(); // a failed final flush throws here, before the file is renamed into place
+            }
+            catch
+            {
+                File.Delete(tmp); // never leave a half-written file behind
+                throw;
             }
             File.Move(tmp, path, overwrite: true);
             paths.Add(path);

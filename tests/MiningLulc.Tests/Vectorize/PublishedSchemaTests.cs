@@ -23,6 +23,21 @@ public class PublishedSchemaTests
     }
 
     [Fact]
+    public void AFailureWhileWritingLeavesNoFileBehindNeitherFinalNorTemporary()
+    {
+        using var tmp = new TempDir();
+        // The features stream from stored site results; one of them turns out unreadable mid-file.
+        IEnumerable<GpkgTileWriter.NumberedRegion> Failing()
+        {
+            foreach (var r in Regions(5010).Take(5003)) yield return r;
+            throw new MiningLulcException("the stored result of site 500 disappeared");
+        }
+        Assert.Throws<MiningLulcException>(() => GpkgTileWriter.Write(tmp.Path, "andes", Failing()));
+        // The first file was complete and is in place; the second was not, and nothing of it remains.
+        Assert.Equal(["andes_001.gpkg"], Directory.EnumerateFiles(tmp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void FilesHoldAtMost5000FeaturesInThePublishedSchemaWithUniqueIndexN()
     {
         using var tmp = new TempDir();
