@@ -43,9 +43,14 @@ public static class Inspector
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext == ".zip")
         {
-            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-            if (zip.GetEntry(ClassifierModel.CardEntry) is not null) return Model(path);
-            return Vector(path);
+            bool isModel;
+            try
+            {
+                using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+                isModel = zip.GetEntry(ClassifierModel.CardEntry) is not null;
+            }
+            catch (InvalidDataException e) { throw new InvalidInputException($"not a readable zip ({e.Message})", path, e); }
+            return isModel ? Model(path) : Vector(path);
         }
         if (ext is ".gpkg" or ".shp" or ".geojson" or ".json") return Vector(path);
         return Raster(path, config);

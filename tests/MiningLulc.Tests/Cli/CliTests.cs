@@ -39,6 +39,23 @@ public class CliTests
     }
 
     [Fact]
+    public void InspectOnABrokenZipIsOneLineNamingItAndExitCode2()
+    {
+        using var tmp = new TempDir();
+        var labels = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "data-sample", "labels"), "*.zip").Single();
+        File.WriteAllBytes(tmp.File("truncated.zip"), File.ReadAllBytes(labels)[..3000]);   // a download cut short
+        File.WriteAllText(tmp.File("page.zip"), "<html>404 Not Found</html>");             // an error page saved as .zip
+        foreach (var name in new[] { "truncated.zip", "page.zip" })
+        {
+            var (code, output) = Cli("inspect", tmp.File(name));
+            Assert.Equal((int)ExitCode.BadInput, code);
+            Assert.Contains(name, output);
+            Assert.Contains("not a readable zip", output);
+            Assert.DoesNotContain("internal error", output);
+        }
+    }
+
+    [Fact]
     public void InspectJsonListsEverySiteOfTheSample()
     {
         var (code, output) = Cli("inspect", Path.Combine(TestPaths.RepositoryRoot, "data-sample"), "--json");
