@@ -292,6 +292,7 @@ public static partial class ScaleBench
     private static ChildRun? EnsureRegion(ScaleBenchOptions options, string dir, int size, int seed)
     {
         if (IsComplete(dir, size, seed, options.Preset)) return null;
+        DeleteFolder(dir); // an interrupted generation of the bench's own folder: synth writes only into an empty one
         var child = RunChild(options.Cli, ["synth", "--out", dir, "--sites", size.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture),
             "--preset", options.Preset], options.PollInterval);
         if (child.ExitCode != 0 || !IsComplete(dir, size, seed, options.Preset))

@@ -53,6 +53,8 @@ public static class RegionGenerator
         var s2Crs = options.S2Crs ?? preset.S2Crs;
         var seed = options.Seed;
         var dir = Path.GetFullPath(options.OutDirectory);
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !IsSyntheticRegion(dir))
+            throw new InvalidInputException("is not empty and is not a synthetic region (no region.json marked \"synthetic\"): synth writes only into a new or empty folder, or over a region it generated, so that it never deletes files it did not write", dir);
         Directory.CreateDirectory(dir);
         RemoveGenerated(dir);
         var rng = new Random(seed);
@@ -152,6 +154,19 @@ public static class RegionGenerator
         var bytes = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         return new SynthSummary(dir, preset.Name, sites.Count, usedYears, dcmTiles, labelCount, bytes,
             s2Crs == S2Crs.Utm ? $"EPSG:{utmEpsg} (10 m)" : "EPSG:4326 (8.983e-5°)", shares);
+    }
+
+    /// <summary>Whether the folder holds a region this generator wrote: its region.json (written last) says "synthetic": true.</summary>
+    private static bool IsSyntheticRegion(string dir)
+    {
+        var path = Path.Combine(dir, "region.json");
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("synthetic", out var v) && v.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException) { return false; }
     }
 
     /// <summary>Removes the files an earlier generation wrote into the folder (only those: composites, DCM tiles, label files), so tiles of another layout do not linger.</summary>
