@@ -16,11 +16,10 @@ public sealed class SiteAligner : IDisposable
     private readonly RegionFolder folder;
     private readonly AlignSettings settings;
     private readonly Dictionary<int, Composite> composites = [];
-    private readonly Dictionary<int, (SpatialReference Crs, CoordinateTransform Transform)> toGrid = [];
+    private readonly GridTransforms transforms = new();
     private readonly Lazy<RasterDataset> dcm;
     private readonly Lazy<RasterDataset?> time;
     private readonly Lazy<Geometry> dcmFootprint;
-    private readonly SpatialReference wgs84 = SpatialReference.Wgs84();
 
     public SiteAligner(RegionFolder folder, AlignSettings settings)
     {
@@ -67,7 +66,7 @@ public sealed class SiteAligner : IDisposable
     {
         if (entry.Year is not int year) throw new InvalidOperationException($"site {entry.Site.Id} has no year");
         var s2 = Composite(year);
-        var siteInGrid = GeometryOps.Transform(entry.Site.Geometry, ToGrid(year, s2));
+        var siteInGrid = GeometryOps.Transform(entry.Site.Geometry, transforms.FromWgs84(s2.CrsWkt));
         var window = WindowAround(siteInGrid.EnvelopeInternal, s2.Transform, settings.HaloPixels).Intersect(s2.FullWindow);
         var insideComposite = ShareInside(siteInGrid, s2.Footprint);
         if (window.IsEmpty || insideComposite == 0)
@@ -183,15 +182,6 @@ public sealed class SiteAligner : IDisposable
         return mask;
     }
 
-    /// <summary>EPSG:4326 to a year's composite grid, made once per year (PROJ builds a transformation from its database).</summary>
-    private CoordinateTransform ToGrid(int year, Composite s2)
-    {
-        if (toGrid.TryGetValue(year, out var t)) return t.Transform;
-        var crs = s2.Crs();
-        toGrid[year] = (crs, new CoordinateTransform(wgs84, crs));
-        return toGrid[year].Transform;
-    }
-
     private Composite Composite(int year)
     {
         if (composites.TryGetValue(year, out var c)) return c;
@@ -203,9 +193,8 @@ public sealed class SiteAligner : IDisposable
     public void Dispose()
     {
         foreach (var c in composites.Values) c.Dispose();
-        foreach (var (crs, transform) in toGrid.Values) { transform.Dispose(); crs.Dispose(); }
+        transforms.Dispose();
         if (dcm.IsValueCreated) dcm.Value.Dispose();
         if (time.IsValueCreated) time.Value?.Dispose();
-        wgs84.Dispose();
     }
 }

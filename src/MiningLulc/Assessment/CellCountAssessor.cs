@@ -58,8 +58,7 @@ public static class CellCountAssessor
     {
         options = (options ?? AssessOptions.Default).Validate();
         // Both sources are checked before either is read, so a bad path fails at once.
-        foreach (var path in new[] { reference, predicted })
-            if (LabelReader.Sources(path).Count == 0) throw new InvalidInputException("holds no .gpkg or .zip of .gpkg files", path);
+        foreach (var path in new[] { reference, predicted }) LabelReader.RequireSources(path);
         using var refs = new LabelStore();
         using var preds = new LabelStore();
         var referenceArea = new double[K];

@@ -37,21 +37,7 @@ public static class EllipsoidArea
     }
 
     /// <summary>Area in m² of a Polygon or MultiPolygon in EPSG:4326 longitude/latitude (holes subtracted; other types give 0).</summary>
-    public static double Of(Geometry geometry) => geometry switch
-    {
-        Polygon p => OfPolygon(p),
-        MultiPolygon mp => mp.Geometries.Sum(g => OfPolygon((Polygon)g)),
-        GeometryCollection gc => gc.Geometries.Sum(Of),
-        _ => 0,
-    };
-
-    private static double OfPolygon(Polygon polygon)
-    {
-        if (polygon.IsEmpty) return 0;
-        var area = Math.Abs(OfRing(polygon.ExteriorRing.CoordinateSequence));
-        foreach (var hole in polygon.InteriorRings) area -= Math.Abs(OfRing(hole.CoordinateSequence));
-        return Math.Max(area, 0);
-    }
+    public static double Of(Geometry geometry) => Geo.GeodesicArea.Of(geometry, OfRing);
 
     /// <summary>Signed area of a ring (counter-clockwise positive), longitudes unwrapped about the first vertex.</summary>
     private static double OfRing(CoordinateSequence ring)

@@ -18,8 +18,7 @@ internal static unsafe class LabelLoader
     /// <summary>Loads the polygons of class 1..7 under <paramref name="path"/> into <paramref name="store"/>, adding their areas per class (m²) to <paramref name="area"/>.</summary>
     public static void Load(string path, LabelStore store, double[] area, IPreparedGeometry? restrict)
     {
-        var sources = LabelReader.Sources(path);
-        if (sources.Count == 0) throw new InvalidInputException("holds no .gpkg or .zip of .gpkg files", path);
+        var sources = LabelReader.RequireSources(path);
         var reader = LabelStore.NewReader();
         var buffer = new byte[1 << 16];
         using var wgs84 = SpatialReference.Wgs84();

@@ -16,11 +16,14 @@ public static class LabelReader
     public static IReadOnlyList<LabelPolygon> Read(string path) => Stream(path).ToList();
 
     /// <summary>The polygons of <see cref="Read"/>, one feature at a time (memory bounded by one feature, not the files).</summary>
-    public static IEnumerable<LabelPolygon> Stream(string path)
+    public static IEnumerable<LabelPolygon> Stream(string path) => RequireSources(path).SelectMany(ReadOne);
+
+    /// <summary>The <see cref="Sources"/> of a label path that must hold labels: none is an error naming it.</summary>
+    public static IReadOnlyList<string> RequireSources(string path)
     {
         var sources = Sources(path);
         if (sources.Count == 0) throw new InvalidInputException("holds no .gpkg or .zip of .gpkg files", path);
-        return sources.SelectMany(ReadOne);
+        return sources;
     }
 
     /// <summary>The GDAL paths of every GeoPackage under <paramref name="path"/> (zips through /vsizip/).</summary>

@@ -22,19 +22,26 @@ public static unsafe class GeodesicArea
     }
 
     /// <summary>Area in m² of a Polygon or MultiPolygon (other geometry types give 0).</summary>
-    public static double Of(Geometry geometry) => geometry switch
+    public static double Of(Geometry geometry) => Of(geometry, OfRing);
+
+    /// <summary>
+    /// The area of every polygon in <paramref name="geometry"/> from a signed ring area: each shell's
+    /// absolute area less its holes', at least 0, summed over parts (other geometry types give 0).
+    /// One definition for every area formula (geodesic here, authalic in the assessment).
+    /// </summary>
+    public static double Of(Geometry geometry, Func<CoordinateSequence, double> signedRingArea) => geometry switch
     {
-        Polygon p => OfPolygon(p),
-        MultiPolygon mp => mp.Geometries.Sum(g => OfPolygon((Polygon)g)),
-        GeometryCollection gc => gc.Geometries.Sum(Of),
+        Polygon p => OfPolygon(p, signedRingArea),
+        MultiPolygon mp => mp.Geometries.Sum(g => OfPolygon((Polygon)g, signedRingArea)),
+        GeometryCollection gc => gc.Geometries.Sum(g => Of(g, signedRingArea)),
         _ => 0,
     };
 
-    private static double OfPolygon(Polygon polygon)
+    private static double OfPolygon(Polygon polygon, Func<CoordinateSequence, double> signedRingArea)
     {
         if (polygon.IsEmpty) return 0;
-        var area = Math.Abs(OfRing(polygon.ExteriorRing.CoordinateSequence));
-        foreach (var hole in polygon.InteriorRings) area -= Math.Abs(OfRing(hole.CoordinateSequence));
+        var area = Math.Abs(signedRingArea(polygon.ExteriorRing.CoordinateSequence));
+        foreach (var hole in polygon.InteriorRings) area -= Math.Abs(signedRingArea(hole.CoordinateSequence));
         return Math.Max(area, 0);
     }
 

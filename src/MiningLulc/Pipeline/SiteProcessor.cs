@@ -26,9 +26,7 @@ public sealed class SiteProcessor : IDisposable
     private readonly FeatureExtractor extractor;
     private readonly SitePolygonizer polygonizer;
     private readonly EngineConfig config;
-    private readonly SpatialReference wgs84 = SpatialReference.Wgs84();
-    private (SpatialReference Crs, CoordinateTransform Transform)? toGrid;
-    private string? toGridCrs;
+    private readonly GridTransforms transforms = new();
 
     public SiteProcessor(RegionFolder folder, EngineConfig config, FeatureSet features)
     {
@@ -96,7 +94,7 @@ public sealed class SiteProcessor : IDisposable
         foreach (var c in classes) if (c != 0) classified++;
         clock.Restart();
         Geometry clip = layout.SiteInGridCrs;
-        if (!ReferenceEquals(ownedArea, entry.Site.Geometry)) clip = GeometryOps.Transform(ownedArea, ToGrid(layout.Grid.CrsWkt));
+        if (!ReferenceEquals(ownedArea, entry.Site.Geometry)) clip = GeometryOps.Transform(ownedArea, transforms.FromWgs84(layout.Grid.CrsWkt));
         clock.Lap(StageClock.Stage.ClipTransform);
         var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value, out var vectorTimes);
         clock.Add(StageClock.Stage.Polygonize, vectorTimes.PolygonizeTicks);
@@ -117,23 +115,10 @@ public sealed class SiteProcessor : IDisposable
         return sampler.ToTable();
     }
 
-    /// <summary>EPSG:4326 to a grid CRS, kept while the CRS stays the same (it does for a region's sites).</summary>
-    private CoordinateTransform ToGrid(string crsWkt)
-    {
-        if (toGrid is not null && toGridCrs == crsWkt) return toGrid.Value.Transform;
-        if (toGrid is { } old) { old.Transform.Dispose(); old.Crs.Dispose(); }
-        toGrid = null;
-        var crs = SpatialReference.Parse(crsWkt);
-        toGrid = (crs, new CoordinateTransform(wgs84, crs));
-        toGridCrs = crsWkt;
-        return toGrid.Value.Transform;
-    }
-
     public void Dispose()
     {
         aligner.Dispose();
         polygonizer.Dispose();
-        if (toGrid is { } t) { t.Transform.Dispose(); t.Crs.Dispose(); }
-        wgs84.Dispose();
+        transforms.Dispose();
     }
 }

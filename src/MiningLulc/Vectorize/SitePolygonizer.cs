@@ -16,15 +16,12 @@ public readonly record struct PolygonizeTimings(long PolygonizeTicks, long ClipT
 /// 8-connectivity) in pixel coordinates, each region clipped to the site polygon (already reduced
 /// by overlapping sites with smaller ids), moved to EPSG:4326 as the last step, with its geodesic
 /// area. Pieces under the minimum area are dropped. Not thread-safe (one per worker); holds the
-/// coordinate transformation of the last grid CRS it saw (disposed with it).
+/// coordinate transformations it made (disposed with it).
 /// </summary>
 public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
 {
     private static readonly GeometryFactory PixelFactory = new();
-    private readonly SpatialReference wgs84 = SpatialReference.Wgs84();
-    private string? transformCrs;
-    private SpatialReference? gridCrs;
-    private CoordinateTransform? toWgs84;
+    private readonly GridTransforms transforms = new();
 
     /// <param name="classes">Row-major class codes on <paramref name="grid"/>; 0 = not classified (written nowhere).</param>
     /// <param name="clipInGridCrs">The area the site owns, in the grid's CRS.</param>
@@ -55,7 +52,7 @@ public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
         layer.CreateField("class", FieldType.Integer);
         GdalUtils.Polygonize(raster, 1, raster, 1, layer, 0, settings.Connectivity == 8);
 
-        var toWgs84 = TransformFor(grid.CrsWkt);
+        var toWgs84 = transforms.ToWgs84(grid.CrsWkt);
         var clipPrepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(clipInGridCrs);
         // Pixel polygons keep their topology through a north-up transform (coordinates stay ordered
         // along each axis), so a pixel polygon shown simple needs no validity check in the grid CRS.
@@ -102,19 +99,6 @@ public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
         result.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Column.CompareTo(b.Column));
         timings = new PolygonizeTimings(Stopwatch.GetTimestamp() - start - clipTicks, clipTicks);
         return result;
-    }
-
-    /// <summary>The transformation from a grid CRS to EPSG:4326, kept while the grid CRS stays the same (it does for a region's sites).</summary>
-    private CoordinateTransform TransformFor(string crsWkt)
-    {
-        if (toWgs84 is not null && transformCrs == crsWkt) return toWgs84;
-        toWgs84?.Dispose();
-        gridCrs?.Dispose();
-        toWgs84 = null;
-        gridCrs = SpatialReference.Parse(crsWkt);
-        toWgs84 = new CoordinateTransform(gridCrs, wgs84);
-        transformCrs = crsWkt;
-        return toWgs84;
     }
 
     private static readonly Geometry MultiPolygonEmpty = GeometryOps.Wgs84Factory.CreateMultiPolygon();
@@ -226,12 +210,7 @@ public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
         return copy;
     }
 
-    public void Dispose()
-    {
-        toWgs84?.Dispose();
-        gridCrs?.Dispose();
-        wgs84.Dispose();
-    }
+    public void Dispose() => transforms.Dispose();
 
     private sealed class AffineFilter(GeoTransform t) : ICoordinateSequenceFilter
     {

@@ -23,13 +23,7 @@ public class RegionNameTests(SyntheticRegionFixture fixture)
     public void AHostileRegionNameWritesNothingOutsideTheOutputFolder()
     {
         var root = fixture.NewFolder("hostile");
-        var region = Path.Combine(root, "a", "b", "region");
-        foreach (var file in Directory.EnumerateFiles(fixture.Region, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(region, Path.GetRelativePath(fixture.Region, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        var region = fixture.CopyRegionTo(Path.Combine(root, "a", "b", "region"));
         File.WriteAllText(Path.Combine(region, "region.json"), """{"name": "../../escaped"}""");
         var output = Path.Combine(root, "a", "b", "out");
         var result = RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = fixture.Model, OutDirectory = output, Config = fixture.Config, Zip = true, WriteRasters = true });
@@ -43,13 +37,7 @@ public class RegionNameTests(SyntheticRegionFixture fixture)
     [Fact]
     public void ASitesFileWithoutFeaturesIsUnusableInputNamingIt()
     {
-        var region = fixture.NewFolder("no-sites");
-        foreach (var file in Directory.EnumerateFiles(fixture.Region, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(region, Path.GetRelativePath(fixture.Region, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        var region = fixture.CopyOfRegion("no-sites");
         File.Delete(Path.Combine(region, "sites.gpkg"));
         using (var wgs84 = MiningLulc.Geo.SpatialReference.Wgs84()) new RegionBuilder(region).Sites(wgs84);
         var e = Assert.Throws<InvalidInputException>(() => RegionCatalog.Build(region, fixture.Config.Input));

@@ -18,16 +18,8 @@ public class BatchCliTests(SyntheticRegionFixture fixture)
     public void ShardsExit0WithABrokenSiteAndTheMergeExits1NamingIt()
     {
         // A copy of the region whose 2020 composite is truncated: its sites fail, the others are done.
-        var copy = fixture.NewFolder("broken-cli");
-        foreach (var file in Directory.EnumerateFiles(fixture.Region, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(fixture.Region, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        var composite = Directory.GetFiles(Path.Combine(copy, "s2", "2020")).Single();
-        var bytes = File.ReadAllBytes(composite);
-        File.WriteAllBytes(composite, bytes[..(bytes.Length * 2 / 3)]);
+        var copy = fixture.CopyOfRegion("broken-cli");
+        SyntheticRegionFixture.TruncateComposite(copy, 2020);
         var model = Path.Combine(copy, "model.zip");
         fixture.Model.Save(model);
         var output = Path.Combine(copy, "out");

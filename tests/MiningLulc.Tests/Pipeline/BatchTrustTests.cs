@@ -23,25 +23,6 @@ public class BatchTrustTests(SyntheticRegionFixture fixture)
         Shard = shard ?? Shard.All,
     });
 
-    private string CopyOfRegion(string name)
-    {
-        var copy = fixture.NewFolder(name);
-        CopyDirectory(fixture.Region, copy);
-        return copy;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            File.Copy(file, target);
-            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(file));
-        }
-    }
-
     private static void AssertSameFiles(RunResult expected, RunResult actual)
     {
         Assert.Equal(expected.Features, actual.Features);
@@ -52,7 +33,7 @@ public class BatchTrustTests(SyntheticRegionFixture fixture)
     [Fact]
     public void EditingOneSitePolygonRecomputesItAndTheRunEqualsAFreshOne()
     {
-        var region = CopyOfRegion("edited");
+        var region = fixture.CopyOfRegion("edited");
         var output = fixture.NewFolder("edited-out");
         var first = Run(region, output);
         Assert.Equal(6, first.Done);
@@ -79,7 +60,7 @@ public class BatchTrustTests(SyntheticRegionFixture fixture)
     [Fact]
     public void ARewrittenCompositeRecomputesTheSitesOfItsYearOnly()
     {
-        var region = CopyOfRegion("touched");
+        var region = fixture.CopyOfRegion("touched");
         var output = fixture.NewFolder("touched-out");
         Run(region, output);
         var catalog = RegionCatalog.Build(region, fixture.Config.Input);
@@ -95,7 +76,7 @@ public class BatchTrustTests(SyntheticRegionFixture fixture)
     {
         var output = fixture.NewFolder("one-region");
         Run(fixture.Region, output);
-        var other = CopyOfRegion("other");
+        var other = fixture.CopyOfRegion("other");
         var e = Assert.Throws<InvalidInputException>(() => Run(other, output));
         Assert.Contains(Path.GetFullPath(fixture.Region), e.Message);
         Assert.Contains(Path.GetFullPath(other), e.Message);
@@ -161,7 +142,7 @@ public class BatchTrustTests(SyntheticRegionFixture fixture)
     [Fact]
     public void ASiteWhoseCompositeIsAllNodataIsSkippedWithItsReasonNotDoneEmpty()
     {
-        var region = CopyOfRegion("nodata");
+        var region = fixture.CopyOfRegion("nodata");
         var catalog = RegionCatalog.Build(region, fixture.Config.Input);
         var year = catalog.Ready.Select(e => e.Year!.Value).Distinct().Order().Last();
         foreach (var file in catalog.Folder.S2Files(year))

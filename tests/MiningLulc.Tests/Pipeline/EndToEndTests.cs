@@ -80,16 +80,8 @@ public class EndToEndTests(SyntheticRegionFixture region)
     public void ABrokenSiteIsReportedAndTheOthersStillRun()
     {
         // A copy of the region whose 2020 composite is truncated: its sites fail, 2019 sites succeed.
-        var copy = region.NewFolder("broken");
-        foreach (var file in Directory.EnumerateFiles(region.Region, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(region.Region, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        var composite = Directory.GetFiles(Path.Combine(copy, "s2", "2020")).Single();
-        var bytes = File.ReadAllBytes(composite);
-        File.WriteAllBytes(composite, bytes[..(bytes.Length * 2 / 3)]);
+        var copy = region.CopyOfRegion("broken");
+        SyntheticRegionFixture.TruncateComposite(copy, 2020);
 
         var result = RegionRunner.Run(new RunRequest { RegionDirectory = copy, Model = region.Model, OutDirectory = Path.Combine(copy, "out"), Config = region.Config });
         var catalog = RegionCatalog.Build(copy, region.Config.Input);
