@@ -44,15 +44,16 @@ public sealed class RegionFolder
     }
 
     /// <summary>
-    /// A region name reduced to a token that is safe in file names: letters, digits, '-', '_' and
-    /// inner '.' kept, anything else (separators, '..', spaces, control characters) replaced by '_',
-    /// no leading dot. The name reaches output paths (<c>&lt;region&gt;_NNN.gpkg</c>), so whatever a
-    /// region.json says, nothing is ever written outside the output folder.
+    /// A region name made safe in file names, changing as little as possible (the files are named
+    /// <c>&lt;region&gt;_NNN.gpkg</c>, CONTRACT.md section 2): path separators, characters no file
+    /// system accepts (<c>: * ? " &lt; &gt; |</c>) and control characters become '_', '..' becomes
+    /// '__', and leading dots and spaces go; letters of any script, digits, spaces and other
+    /// punctuation stay. Whatever a region.json says, nothing is ever written outside the output folder.
     /// </summary>
     public static string SafeName(string name)
     {
-        var chars = name.Trim().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        var safe = new string(chars).Replace("..", "__", StringComparison.Ordinal).TrimStart('.');
+        var chars = name.Trim().Select(c => char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' ? '_' : c).ToArray();
+        var safe = new string(chars).Replace("..", "__", StringComparison.Ordinal).TrimStart('.', ' ');
         return safe.Length == 0 ? "region" : safe;
     }
 

@@ -14,7 +14,10 @@ public class RegionNameTests(SyntheticRegionFixture fixture)
     [InlineData("../../x", "______x")]
     [InlineData("/etc/passwd", "_etc_passwd")]
     [InlineData(".hidden", "hidden")]
-    [InlineData("a b\\c", "a_b_c")]
+    [InlineData("a b\\c", "a b_c")]
+    [InlineData("South America", "South America")]
+    [InlineData("Región Andina", "Región Andina")]
+    [InlineData("x:y*z?\"<>|", "x_y_z_____")]
     [InlineData("...", "__.")]
     [InlineData("  ", "region")]
     public void NamesBecomeSafeTokens(string name, string expected) => Assert.Equal(expected, RegionFolder.SafeName(name));
