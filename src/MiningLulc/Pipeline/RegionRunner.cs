@@ -84,6 +84,8 @@ public static class RegionRunner
             else todo.Add((entry, key));
         }
         var reused = mine.Count - todo.Count;
+        // Neighbours one after the other, so raster blocks are decompressed once, not once per site.
+        todo = SpatialOrder.Sort(todo, t => t.Entry.Site.Geometry.EnvelopeInternal);
         var tally = new BatchTally(mine.Count, reused);
         progress?.Report(tally.Progress(null));
         using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, request.Model.FeatureSet), trackAllValues: true);
