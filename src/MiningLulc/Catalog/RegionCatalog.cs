@@ -33,10 +33,15 @@ public sealed class RegionCatalog
 
         var s2 = new Dictionary<int, IReadOnlyList<string>>();
         var entries = new List<CatalogEntry>(sites.Count);
-        using var resolver = new SiteYearResolver(timeFiles, settings.TimeNoData);
-        foreach (var site in sites)
+        // Stamps are read in Hilbert order of the sites, so each TIME block is decoded about once
+        // (in id order, a 4,000-site region decoded a block per site: 9 s before the first site ran).
+        var stamps = new (double? Stamp, string? Reason)[sites.Count];
+        using (var resolver = new SiteYearResolver(timeFiles, settings.TimeNoData))
+            foreach (var i in SpatialOrder.Order(sites, s => s.Geometry.EnvelopeInternal)) stamps[i] = resolver.Resolve(sites[i]);
+        for (var i = 0; i < sites.Count; i++)
         {
-            var (stamp, reason) = resolver.Resolve(site);
+            var site = sites[i];
+            var (stamp, reason) = stamps[i];
             if (stamp is null) { entries.Add(new CatalogEntry(site, null, null, null, SiteStatus.Skipped, reason)); continue; }
             var year = (int)Math.Floor(stamp.Value);
             if (year < settings.MinYear || year > settings.MaxYear)

@@ -49,7 +49,7 @@ public static class SiteReader
                 var polygonal = GeometryOps.ToMultiPolygon(valid, GeometryOps.Wgs84Factory);
                 if (polygonal.IsEmpty) { problems.Add(new SiteProblem(id, f.Fid, "geometry is empty after repair")); continue; }
                 Geometry result = polygonal.NumGeometries == 1 ? polygonal.GetGeometryN(0) : polygonal;
-                sites.Add(new Site(id.Value, result) { Repair = repair });
+                sites.Add(new Site(id.Value, GeometryOps.CompactWgs84Factory.CreateGeometry(result)) { Repair = repair });
             }
             catch (GdalException e) { problems.Add(new SiteProblem(id, f.Fid, e.Message)); }
         }

@@ -13,9 +13,12 @@ public static class SpatialOrder
     private const int Bits = 16;
 
     /// <summary>The items sorted by the Hilbert index of their envelope's centre (ties by their original order).</summary>
-    public static List<T> Sort<T>(IReadOnlyList<T> items, Func<T, Envelope> envelope)
+    public static List<T> Sort<T>(IReadOnlyList<T> items, Func<T, Envelope> envelope) => [.. Order(items, envelope).Select(i => items[i])];
+
+    /// <summary>The positions of the items in Hilbert order of their envelope's centre (ties by position).</summary>
+    public static int[] Order<T>(IReadOnlyList<T> items, Func<T, Envelope> envelope)
     {
-        if (items.Count < 3) return [.. items];
+        if (items.Count < 3) return [.. Enumerable.Range(0, items.Count)];
         var centres = items.Select(i => envelope(i).Centre).ToArray();
         var bounds = new Envelope();
         foreach (var c in centres) if (c is not null) bounds.ExpandToInclude(c);
@@ -24,7 +27,7 @@ public static class SpatialOrder
             keys[i] = centres[i] is { } c ? Index(Cell(c.X, bounds.MinX, bounds.Width), Cell(c.Y, bounds.MinY, bounds.Height)) : ulong.MaxValue;
         var order = Enumerable.Range(0, items.Count).ToArray();
         Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
-        return [.. order.Select(i => items[i])];
+        return order;
     }
 
     private const uint Max = (1u << Bits) - 1;

@@ -26,6 +26,7 @@ public static unsafe class Gdal
 
     private static bool InitializeCore()
     {
+        NativeHeap.LimitRetention();
         NativeLibraries.EnsureInstalled();
         try
         {

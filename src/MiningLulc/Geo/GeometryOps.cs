@@ -10,10 +10,21 @@ public static class GeometryOps
     /// <summary>EPSG:4326 geometries use this factory (SRID 4326, floating precision).</summary>
     public static readonly GeometryFactory Wgs84Factory = new(new PrecisionModel(), 4326);
 
+    /// <summary>
+    /// EPSG:4326 geometries held for a whole run (the sites of a region): vertices packed in one
+    /// double array per ring, 16 bytes each instead of a 40-byte <see cref="Coordinate"/> object and
+    /// its reference. A 4,000-site region's catalog took 17.7 MB as objects; the GC heap, and so the
+    /// process, grew by about twice what stays live. Geometries made from these for work
+    /// (<see cref="Transform"/>) get plain coordinate arrays again.
+    /// </summary>
+    public static readonly GeometryFactory CompactWgs84Factory = new(new PrecisionModel(), 4326, NetTopologySuite.Geometries.Implementation.PackedCoordinateSequenceFactory.DoubleFactory);
+
     /// <summary>A copy of <paramref name="geometry"/> with every vertex transformed (one PROJ call for the whole geometry).</summary>
     public static Geometry Transform(Geometry geometry, CoordinateTransform transform)
     {
-        var copy = geometry.Copy();
+        var copy = geometry.Factory.CoordinateSequenceFactory is NetTopologySuite.Geometries.Implementation.PackedCoordinateSequenceFactory
+            ? NetTopologySuite.NtsGeometryServices.Instance.CreateGeometryFactory(geometry.SRID).CreateGeometry(geometry)
+            : geometry.Copy();
         var collector = new SequenceCollector();
         copy.Apply(collector);
         var n = 0;
