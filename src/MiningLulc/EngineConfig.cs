@@ -125,6 +125,8 @@ public sealed record EngineConfig
         Require(Vectorize.SieveMinPixels >= 1, "vectorize.sieve_min_pixels must be at least 1 (1 = off)");
         Require(Training.SamplesPerClassPerSite >= 1, "training.samples_per_class_per_site must be at least 1");
         Require(Training.Trees >= 1, "training.trees must be at least 1");
+        Require(Training.Mtry >= 0, "training.mtry must be at least 0 (0 = the square root of the feature count)");
+        Require(Training.MinSamplesPerLeaf >= 1, "training.min_samples_per_leaf must be at least 1");
     }
 }
 
@@ -172,6 +174,10 @@ public sealed record FeatureSettings
     public string Set { get; init; } = "full";
 }
 
+/// <summary>
+/// The learner: LightGBM multiclass (<c>lightgbm</c>, the default), or Breiman's random forest
+/// (<c>random_forest</c>, the engine's own, docs/random-forest.md: the published recipe's R forest).
+/// </summary>
 public enum TrainerKind { Lightgbm, RandomForest }
 
 public sealed record TrainingSettings
@@ -181,14 +187,16 @@ public sealed record TrainingSettings
     public int SamplesPerClassPerSite { get; init; } = 400;
     /// <summary>Balance the classes by drawing at most this many samples per class overall (0 = no cap).</summary>
     public int MaxSamplesPerClass { get; init; }
+    /// <summary>Boosting iterations (LightGBM) or trees (random forest).</summary>
     public int Trees { get; init; } = 200;
+    /// <summary>Leaves per tree (LightGBM; the random forest grows its trees until their leaves are pure).</summary>
     public int Leaves { get; init; } = 31;
+    /// <summary>LightGBM only.</summary>
     public double LearningRate { get; init; } = 0.1;
+    /// <summary>Least samples in a leaf (the random forest: bootstrap draws, R's <c>nodesize</c>).</summary>
     public int MinSamplesPerLeaf { get; init; } = 20;
-    /// <summary>Fraction of features tried per split (random forest).</summary>
-    public double FeatureFraction { get; init; } = 1.0;
-    /// <summary>Fraction of the training rows drawn for each tree (random forest bagging).</summary>
-    public double BaggingFraction { get; init; } = 0.7;
+    /// <summary>Features drawn at every node of the random forest (R <c>mtry</c>); 0 = R's default, the floor of the square root of the feature count.</summary>
+    public int Mtry { get; init; }
     public int Seed { get; init; } = 42;
     /// <summary>The authors' refinement rules for training pixels (CONTRACT.md section 7).</summary>
     public RefinementSettings Refinement { get; init; } = new();

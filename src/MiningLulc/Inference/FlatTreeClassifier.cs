@@ -16,6 +16,13 @@ internal enum ScoreFormula
 
     /// <summary><c>exp(s_c) / sum exp(s)</c>.</summary>
     Softmax = 2,
+
+    /// <summary>
+    /// A random forest's majority vote: every tree votes for the class index its leaf holds, and the
+    /// scores are the vote fractions (<c>votes / trees</c>, rounded to float), so the first maximal
+    /// score is the most voted class with the smallest code.
+    /// </summary>
+    Votes = 3,
 }
 
 /// <summary>
@@ -96,6 +103,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     private readonly byte[] classCodes;
     private readonly LeafMaskEvaluator? masks;
     private readonly RowSetEvaluator? rowSets;
+    private readonly VoteWalker? votes;
 
     /// <param name="width">Features per input row.</param>
     /// <param name="trees">All trees, class by class, each class's in ML.NET's summation order.</param>
@@ -115,6 +123,8 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             if (classTreeStart[c] > classTreeStart[c + 1]) throw new ArgumentException("inconsistent class / tree layout");
         if (formula == ScoreFormula.ProbabilityNormalization && (plattSlope.Length != classes || plattOffset.Length != classes))
             throw new ArgumentException("one Platt calibrator per class expected");
+        if (formula == ScoreFormula.Votes && (classTreeStart[1] != trees.Count || engine is not (TreeEngine.Auto or TreeEngine.Walk)))
+            throw new ArgumentException("a forest's trees all vote (use Forest), and only the walk counts votes");
         foreach (var t in trees)
             if (!t.IsValid(width, out var reason)) throw new ArgumentException(reason);
         Width = width;
@@ -144,8 +154,18 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         }
         nodes = [.. nodeList];
         leaves = [.. leafList];
+        if (formula == ScoreFormula.Votes && leaves.Any(v => !(v >= 0 && v < classes && v == Math.Floor(v))))
+            throw new ArgumentException("a leaf votes for a class the forest does not have");
 
         Engine = engine;
+        if (formula == ScoreFormula.Votes)
+        {
+            // Grown to purity on exact midpoints, a forest has thousands of distinct thresholds per feature and
+            // trees of thousands of leaves: beyond the row sets' byte bins and the masks' 32 leaves. It walks.
+            Engine = TreeEngine.Walk;
+            votes = new VoteWalker(width, trees);
+            return;
+        }
         if (engine is TreeEngine.Auto or TreeEngine.RowSets or TreeEngine.RowSetsScalar)
         {
             // Without hardware vectors the row sets run in software; Auto then keeps the older engines.
@@ -159,6 +179,18 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             if (masks is null && engine != TreeEngine.Auto) throw new ArgumentException("trees too large for leaf masks");
             Engine = masks is null ? TreeEngine.Walk : engine == TreeEngine.Auto ? TreeEngine.Masks : engine;
         }
+    }
+
+    /// <summary>
+    /// A random forest: each of <paramref name="trees"/> votes for the class index in the leaf a row
+    /// reaches (<see cref="FlatTree.Leaves"/> hold class indices); scores are the vote fractions
+    /// (<see cref="ScoreFormula.Votes"/>). Trees are walked.
+    /// </summary>
+    public static FlatTreeClassifier Forest(int width, IReadOnlyList<FlatTree> trees, byte[] classCodes)
+    {
+        var start = new int[classCodes.Length + 1];
+        Array.Fill(start, trees.Count, 1, classCodes.Length);
+        return new FlatTreeClassifier(width, trees, start, ScoreFormula.Votes, [], [], classCodes, TreeEngine.Walk);
     }
 
     /// <summary>The same model evaluated by another engine (for tests and benchmarks).</summary>
@@ -208,7 +240,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var k = ScoreCount;
         if (!scores.IsEmpty && scores.Length < (long)count * k) throw new ArgumentException("score buffer smaller than count x classes");
 
-        var block = rowSets is not null ? RowSetEvaluator.BlockRows : masks is not null ? MaskBlockRows : BlockRows;
+        var block = rowSets is not null ? RowSetEvaluator.BlockRows : masks is not null ? MaskBlockRows : votes is not null ? VoteWalker.BlockRows : BlockRows;
         var walking = rowSets is null && masks is null;
         var expanded = walking ? new float[block * Stride] : [];
         var bins = masks is null ? [] : new int[width * block];
@@ -231,7 +263,8 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             else
             {
                 Expand(part, n, expanded);
-                SumTrees(expanded, n, sums);
+                if (votes is not null) votes.CountVotes(expanded, n, Stride, sums, block);
+                else SumTrees(expanded, n, sums);
             }
             for (var i = 0; i < n; i++)
             {
@@ -331,6 +364,10 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
                 break;
             case ScoreFormula.Softmax:
                 Softmax(s);
+                break;
+            case ScoreFormula.Votes:
+                // s holds vote counts (exact in float); the same division as the reference walk's.
+                for (var c = 0; c < s.Length; c++) s[c] = (float)(s[c] / (double)trees.Count);
                 break;
             default:
                 Debug.Assert(formula == ScoreFormula.Raw);

@@ -9,46 +9,40 @@ using MiningLulc.Inference;
 namespace MiningLulc.Training;
 
 /// <summary>
-/// A trained pixel classifier: an ML.NET pipeline (label mapping, trainer, key-to-class mapping)
-/// and its <see cref="ModelCard"/>. Saved as one zip (ML.NET's entries plus card.json). Prediction
-/// runs in batches through the whole matrix, never row by row: on the trees read into flat arrays
-/// (<see cref="FlatTreeClassifier"/>) when the model is a supported tree ensemble and they agree
-/// with ML.NET on a probe set built from the model's own thresholds, else through ML.NET itself
-/// (<see cref="MlNetPixelClassifier"/>, the reference). Either way the classes are ML.NET's.
-/// Predict is thread-safe.
+/// A trained pixel classifier and its <see cref="ModelCard"/>: either an ML.NET pipeline (label
+/// mapping, trainer, key-to-class mapping) or the engine's own random forest
+/// (<see cref="RandomForestModel"/>). Saved as one zip: ML.NET's entries or forest.bin
+/// (<see cref="RandomForestFormat"/>), plus card.json. Prediction runs in batches through the whole
+/// matrix, never row by row: on the trees in flat arrays (<see cref="FlatTreeClassifier"/>) when
+/// they agree with the model's reference on a probe set built from the model's own thresholds, else
+/// through the reference itself (ML.NET, or the forest's plain tree walk). Predict is thread-safe.
 /// </summary>
 public sealed class ClassifierModel
 {
     internal const string CardEntry = "card.json";
-    private readonly MLContext ml;
-    private readonly ITransformer transformer;
-    private readonly IPixelClassifier classifier;
+
+    /// <summary>The timestamp of the entries the engine writes itself, so the same model gives the same zip bytes.</summary>
+    internal static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly ModelPayload payload;
 
     internal ClassifierModel(MLContext ml, ITransformer transformer, ModelCard card)
+        : this(new MlNetPayload(ml, transformer, card.Features.Count), card) { }
+
+    internal ClassifierModel(RandomForestModel forest, ModelCard card)
+        : this(new ForestPayload(forest), card) { }
+
+    private ClassifierModel(ModelPayload payload, ModelCard card)
     {
-        this.ml = ml;
-        this.transformer = transformer;
+        this.payload = payload;
         Card = card;
         FeatureSet = new FeatureSet(card.FeatureSet, card.Features);
-        var width = FeatureSet.Names.Count;
-        Reference = new MlNetPixelClassifier(ml, transformer, width);
-        var flat = TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason);
-        if (flat is not null && !InferenceSelfCheck.Agrees(flat, Reference, out reason)) flat = null;
-        classifier = flat ?? (IPixelClassifier)Reference;
-        InferencePath = flat is not null ? $"flat trees ({flat.Engine}; {flat.TreeCount} trees, {flat.NodeCount} splits)" : $"ML.NET ({reason})";
     }
 
     /// <summary>The same model with another card (e.g. once hold-out figures are known).</summary>
-    internal ClassifierModel(ClassifierModel model, ModelCard card)
+    internal ClassifierModel(ClassifierModel model, ModelCard card) : this(model.payload, card)
     {
-        ml = model.ml;
-        transformer = model.transformer;
-        Card = card;
-        FeatureSet = new FeatureSet(card.FeatureSet, card.Features);
         if (FeatureSet.Names.Count != model.FeatureSet.Names.Count) throw new ArgumentException("the card describes another feature count", nameof(card));
-        Reference = model.Reference;
-        classifier = model.classifier;
-        InferencePath = model.InferencePath;
     }
 
     public ModelCard Card { get; }
@@ -56,7 +50,7 @@ public sealed class ClassifierModel
 
     /// <summary>
     /// A hash of what the model computes: every entry of its zip as <see cref="Save"/> writes it
-    /// (ML.NET's payload and the card), by name and content, so timestamps inside the zip do not
+    /// (the payload and the card), by name and content, so timestamps inside the zip do not
     /// count. Two models with the same hash classify alike; a retrained or edited model differs.
     /// </summary>
     public string ContentHash => contentHash ??= ComputeContentHash();
@@ -66,7 +60,7 @@ public sealed class ClassifierModel
     private string ComputeContentHash()
     {
         using var buffer = new MemoryStream();
-        ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, FeatureSet.Names.Count).Schema, buffer);
+        payload.WriteZip(buffer);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         buffer.Position = 0;
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Read, leaveOpen: true))
@@ -84,24 +78,28 @@ public sealed class ClassifierModel
         return Convert.ToHexString(hash.GetHashAndReset(), 0, 16).ToLowerInvariant();
     }
 
-    /// <summary>ML.NET's own scoring of this model: the reference the fast path is tested against.</summary>
-    internal MlNetPixelClassifier Reference { get; }
+    /// <summary>The model's plain scoring (ML.NET's own, or the forest's tree walk): the reference the fast path is tested against.</summary>
+    internal IPixelClassifier Reference => payload.Reference;
 
-    /// <summary>Which implementation <see cref="Predict"/> uses, and why ML.NET when it is.</summary>
-    internal string InferencePath { get; }
+    /// <summary>Which implementation <see cref="Predict(float[], int, Span{byte})"/> uses, and why the reference when it is.</summary>
+    internal string InferencePath => payload.InferencePath;
 
-    internal bool UsesFlatTrees => classifier is FlatTreeClassifier;
+    internal bool UsesFlatTrees => payload.Classifier is FlatTreeClassifier;
 
     /// <summary>The flat trees when <see cref="Predict(float[], int, Span{byte})"/> uses them.</summary>
-    internal FlatTreeClassifier? FlatTrees => classifier as FlatTreeClassifier;
+    internal FlatTreeClassifier? FlatTrees => payload.Classifier as FlatTreeClassifier;
+
+    /// <summary>The random forest, when the model is one.</summary>
+    public RandomForestModel? Forest => (payload as ForestPayload)?.Forest;
 
     /// <summary>Classes (codes 1..7) for <paramref name="count"/> rows of a row-major matrix. NaN features are missing values.</summary>
     public void Predict(float[] rows, int count, Span<byte> classes) => Predict(rows, count, classes, []);
 
     /// <summary>
     /// As <see cref="Predict(float[], int, Span{byte})"/>, and, when <paramref name="scores"/> is not
-    /// empty, ML.NET's score vector per row: one probability per trained class (in class-code order,
-    /// over the classes present in training, <see cref="ScoreCount"/> of them).
+    /// empty, the score vector per row: one probability per trained class (in class-code order,
+    /// over the classes present in training, <see cref="ScoreCount"/> of them): ML.NET's Score
+    /// column, or a forest's vote fractions.
     /// </summary>
     internal void Predict(float[] rows, int count, Span<byte> classes, Span<float> scores)
     {
@@ -110,23 +108,20 @@ public sealed class ClassifierModel
         if (count < 0 || rows.Length < (long)count * width) throw new ArgumentException("matrix smaller than count x features");
         if (classes.Length < count) throw new ArgumentException("class buffer smaller than count");
         if (!scores.IsEmpty && scores.Length < (long)count * ScoreCount) throw new ArgumentException("score buffer smaller than count x classes");
-        classifier.Predict(rows, count, width, classes, scores);
+        payload.Classifier.Predict(rows, count, width, classes, scores);
     }
 
     /// <summary>Scores per row: the number of classes present in training.</summary>
-    internal int ScoreCount => classifier.ScoreCount;
+    internal int ScoreCount => payload.Classifier.ScoreCount;
 
     public void Save(string path)
     {
         var tmp = path + ".tmp";
-        using (var stream = File.Create(tmp))
-        {
-            ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, FeatureSet.Names.Count).Schema, stream);
-        }
+        using (var stream = File.Create(tmp)) payload.WriteZip(stream);
         using (var zip = ZipFile.Open(tmp, ZipArchiveMode.Update))
         {
             var entry = zip.CreateEntry(CardEntry, CompressionLevel.Optimal);
-            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            entry.LastWriteTime = EntryTime;
             using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
             w.Write(Card.ToJson());
         }
@@ -153,10 +148,7 @@ public sealed class ClassifierModel
         var expected = new FeatureSet(card.FeatureSet, card.Features).Hash;
         if (expected != card.FeatureSetHash || card.FeatureSchemaVersion != FeatureSchema.Version)
             throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{FeatureSchema.Version} ({expected})", path);
-        var ml = new MLContext(seed: 0);
-        using var stream = File.OpenRead(path);
-        var transformer = ml.Model.Load(stream, out _);
-        return new ClassifierModel(ml, transformer, card);
+        return new ClassifierModel(ModelPayload.Read(path, card.Features.Count), card);
     }
 }
 

@@ -1,15 +1,24 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace MiningLulc.Training;
 
 /// <summary>
 /// What a model is and how it was made; stored as card.json inside the model zip and printed by
-/// <c>inspect</c>. <see cref="FormatVersion"/> history: 1 — first format (ML.NET model + this card).
+/// <c>inspect</c>. <see cref="FormatVersion"/> is the lowest format that holds the model, so an older
+/// engine still reads the models it can. History: 1 — first format (ML.NET model + this card);
+/// 2 — the zip may hold the engine's random forest (forest.bin, <see cref="RandomForestFormat"/>)
+/// instead of an ML.NET model, and the card its <see cref="OutOfBag"/> estimate.
 /// </summary>
 public sealed record ModelCard
 {
-    public const int CurrentFormatVersion = 1;
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The format of a model zip holding a <see cref="RandomForestModel"/>.</summary>
+    public const int ForestFormatVersion = 2;
+
+    public int FormatVersion { get; init; } = 1;
     public required string Method { get; init; }
     public required string Trainer { get; init; }
     public required IReadOnlyDictionary<string, string> Parameters { get; init; }
@@ -22,10 +31,26 @@ public sealed record ModelCard
     public required int TrainingSites { get; init; }
     public required IReadOnlyDictionary<string, int> SamplesPerClass { get; init; }
     public HoldoutResult? Holdout { get; init; }
+
+    /// <summary>A random forest's out-of-bag estimate (absent for other trainers, so their cards read as format 1 did).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutOfBagEstimate? OutOfBag { get; init; }
+
     public required EngineConfig Config { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, EngineConfig.Json);
-    public static ModelCard FromJson(string json) => JsonSerializer.Deserialize<ModelCard>(json, EngineConfig.Json) ?? throw new InvalidDataException("empty model card");
+    public static ModelCard FromJson(string json)
+    {
+        var card = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true }) as JsonObject ?? throw new InvalidDataException("model card is not a JSON object");
+        // Settings no trainer reads any more, in the cards of models made before they were retired: the model
+        // itself does not depend on them. (A config file that still sets one is an error, as any unknown key.)
+        if (card["config"]?["training"] is JsonObject training)
+            foreach (var key in RetiredTrainingSettings) training.Remove(key);
+        return card.Deserialize<ModelCard>(EngineConfig.Json) ?? throw new InvalidDataException("empty model card");
+    }
+
+    /// <summary>training.feature_fraction and bagging_fraction: the one-versus-all FastForest's, retired with it (issue 15).</summary>
+    private static readonly string[] RetiredTrainingSettings = ["feature_fraction", "bagging_fraction"];
 }
 
 /// <summary>Pixel accuracy on held-out sites (never seen in training), sampled without the refinement rules: the map's accuracy on them.</summary>

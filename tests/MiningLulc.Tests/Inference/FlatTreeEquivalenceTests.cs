@@ -13,9 +13,11 @@ namespace MiningLulc.Tests.Inference;
 
 /// <summary>
 /// The flat trees against ML.NET's own scoring (the reference): same classes and bit-identical
-/// scores, on NaN-heavy synthetic rows and on probes at the split points, for every model shape
-/// the trainer makes (LightGBM multiclass, one-versus-all FastForest), with fewer classes than
-/// seven, after save → load, and for each one-versus-all output formula.
+/// scores, on NaN-heavy synthetic rows and on probes at the split points, for every ML.NET model
+/// shape the engine trains or trained (LightGBM multiclass; one-versus-all FastForest, the published
+/// preset's learner before the engine had its own forest, whose model zips still load), with fewer
+/// classes than seven, after save → load, and for each one-versus-all output formula. The engine's
+/// own forest is held to its reference walk in <c>Training/RandomForestInferenceTests</c>.
 /// </summary>
 public class FlatTreeEquivalenceTests
 {
@@ -56,11 +58,32 @@ public class FlatTreeEquivalenceTests
         return m;
     }
 
-    private static EngineConfig Config(TrainerKind trainer, int trees, int leaves, int minPerLeaf = 5) =>
+    private static EngineConfig Config(int trees, int leaves, int minPerLeaf = 5) =>
         EngineConfig.Default with
         {
-            Training = EngineConfig.Default.Training with { Trainer = trainer, Trees = trees, Leaves = leaves, MinSamplesPerLeaf = minPerLeaf, FeatureFraction = 0.5 },
+            Training = EngineConfig.Default.Training with { Trainer = TrainerKind.Lightgbm, Trees = trees, Leaves = leaves, MinSamplesPerLeaf = minPerLeaf },
         };
+
+    /// <summary>ML.NET's LightGBM through <see cref="ModelTrainer"/>, or a one-versus-all FastForest built as the engine built it until issue 15.</summary>
+    private static ClassifierModel Train(string learner, TrainingTable table, FeatureSet set, int trees, int leaves, int minPerLeaf = 5)
+    {
+        if (learner == "lightgbm") return ModelTrainer.Train(table, set, Config(trees, leaves, minPerLeaf), ["synthetic"]);
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
+        {
+            FeatureColumnName = "Features",
+            NumberOfTrees = trees,
+            NumberOfLeaves = leaves,
+            MinimumExampleCountPerLeaf = minPerLeaf,
+            FeatureFractionPerSplit = 0.5,
+            FeatureFraction = 1.0,
+            Seed = 1,
+            FeatureSelectionSeed = 1,
+            NumberOfThreads = 1,
+        }), labelColumnName: "Label");
+        var transformer = trainer.Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel")).Fit(TrainingData(ml, table));
+        return new ClassifierModel(ml, transformer, Card(set));
+    }
 
     /// <summary>Classes and scores of the model's Predict equal ML.NET's, bit for bit.</summary>
     internal static void CheckSameAsMlNet(ClassifierModel model, float[] rows, int count)
@@ -109,7 +132,7 @@ public class FlatTreeEquivalenceTests
     public void LightGbmMulticlassMatchesMlNet()
     {
         var set = FeatureSet.Full;
-        var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 150, seed: 1), set, Config(TrainerKind.Lightgbm, 40, 31), ["synthetic"]);
+        var model = Train("lightgbm", Table(set, [1, 2, 3, 4, 5, 6, 7], 150, seed: 1), set, 40, 31);
         Assert.Equal(7, model.ScoreCount);
         Assert.Equal(Vector256.IsHardwareAccelerated ? TreeEngine.RowSets : TreeEngine.Masks, model.FlatTrees!.Engine);
         CheckOnNaNHeavyRows(model);
@@ -119,7 +142,7 @@ public class FlatTreeEquivalenceTests
     public void OneVersusAllFastForestMatchesMlNet()
     {
         var set = FeatureSet.Published;
-        var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 120, seed: 2), set, Config(TrainerKind.RandomForest, 25, 200, 1), ["synthetic"]);
+        var model = Train("fast_forest", Table(set, [1, 2, 3, 4, 5, 6, 7], 120, seed: 2), set, 25, 200, 1);
         CheckOnNaNHeavyRows(model);
     }
 
@@ -127,20 +150,20 @@ public class FlatTreeEquivalenceTests
     public void TreesOfMoreThan32LeavesSkipTheMasks()
     {
         var set = FeatureSet.Published;
-        var model = ModelTrainer.Train(Table(set, [1, 2, 3, 4, 5, 6, 7], 300, seed: 10, nanRate: 0.4), set, Config(TrainerKind.Lightgbm, 10, 100, 2), ["synthetic"]);
+        var model = Train("lightgbm", Table(set, [1, 2, 3, 4, 5, 6, 7], 300, seed: 10, nanRate: 0.4), set, 10, 100, 2);
         Assert.Equal(Vector256.IsHardwareAccelerated ? TreeEngine.RowSets : TreeEngine.Walk, model.FlatTrees!.Engine);
         Assert.Throws<ArgumentException>(() => model.FlatTrees!.With(TreeEngine.Masks));
         CheckOnNaNHeavyRows(model, 1000);
     }
 
     /// <summary>
-    /// The published preset's tree size (leaves 1000, one sample per leaf): hundreds of leaves per
-    /// tree, so the row sets number leaves in 16 bits, and the walk goes dozens of levels deep.
+    /// The published preset's former tree size (leaves 1000, one sample per leaf): hundreds of leaves
+    /// per tree, so the row sets number leaves in 16 bits, and the walk goes dozens of levels deep.
     /// </summary>
     [Theory]
-    [InlineData(TrainerKind.RandomForest)]
-    [InlineData(TrainerKind.Lightgbm)]
-    public void DeepTreesMatchMlNet(TrainerKind trainer)
+    [InlineData("fast_forest")]
+    [InlineData("lightgbm")]
+    public void DeepTreesMatchMlNet(string learner)
     {
         var set = FeatureSet.Published;
         // Labels independent of the features: trees keep splitting down to single samples, as on real, overlapping classes.
@@ -153,18 +176,18 @@ public class FlatTreeEquivalenceTests
             for (var f = 0; f < w; f++) row[f] = rng.NextDouble() < 0.05 ? float.NaN : (float)(rng.NextDouble() * 1.6 - 0.2);
             table.Add(row, (LulcClass)(1 + i % 7), i % 25);
         }
-        var model = ModelTrainer.Train(table, set, Config(trainer, 6, 1000, 1), ["synthetic"]);
+        var model = Train(learner, table, set, 6, 1000, 1);
         Assert.True(model.FlatTrees!.MaxLeaves > 256, $"largest tree has {model.FlatTrees.MaxLeaves} leaves");
         CheckOnNaNHeavyRows(model, 1500);
     }
 
     [Theory]
-    [InlineData(TrainerKind.Lightgbm)]
-    [InlineData(TrainerKind.RandomForest)]
-    public void FewerClassesThanSevenKeepTheirCodes(TrainerKind trainer)
+    [InlineData("lightgbm")]
+    [InlineData("fast_forest")]
+    public void FewerClassesThanSevenKeepTheirCodes(string learner)
     {
         var set = FeatureSet.Published;
-        var model = ModelTrainer.Train(Table(set, [2, 5, 7], 150, seed: 3), set, Config(trainer, 20, 31), ["synthetic"]);
+        var model = Train(learner, Table(set, [2, 5, 7], 150, seed: 3), set, 20, 31);
         Assert.Equal(3, model.ScoreCount);
         CheckOnNaNHeavyRows(model, 1000);
         var predicted = new byte[1000];
@@ -173,12 +196,12 @@ public class FlatTreeEquivalenceTests
     }
 
     [Theory]
-    [InlineData(TrainerKind.Lightgbm)]
-    [InlineData(TrainerKind.RandomForest)]
-    public void SaveLoadPredictIsIdenticalAndStaysFlat(TrainerKind trainer)
+    [InlineData("lightgbm")]
+    [InlineData("fast_forest")]
+    public void SaveLoadPredictIsIdenticalAndStaysFlat(string learner)
     {
         var set = FeatureSet.Published;
-        var model = ModelTrainer.Train(Table(set, [1, 3, 4, 6, 7], 120, seed: 5), set, Config(trainer, 30, 31), ["synthetic"]);
+        var model = Train(learner, Table(set, [1, 3, 4, 6, 7], 120, seed: 5), set, 30, 31);
         const int count = 2000;
         var rows = Matrix(set.Names.Count, count, seed: 6, 0.3);
         var before = new byte[count];
@@ -282,7 +305,7 @@ public class FlatTreeEquivalenceTests
             for (var f = 0; f < w; f++) row[f] = rng.NextDouble() < 0.02 ? float.NaN : (float)(rng.NextDouble() * 3000);
             table.Add(row, (LulcClass)(1 + i % 7), i % 50);
         }
-        var model = ModelTrainer.Train(table, set, Config(TrainerKind.Lightgbm, 50, 31, 20), ["bench"]);
+        var model = Train("lightgbm", table, set, 50, 31, 20);
         const int count = 5000;
         var rows = new float[count * w];
         for (var i = 0; i < rows.Length; i++) rows[i] = rng.NextDouble() < 0.02 ? float.NaN : (float)(rng.NextDouble() * 3000);

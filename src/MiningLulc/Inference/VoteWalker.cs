@@ -1,0 +1,124 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MiningLulc.Inference;
+
+/// <summary>
+/// Counts a random forest's votes by walking its trees, <see cref="Lanes"/> rows at a time and
+/// without branching on the data. A forest grown to purity has trees of thousands of leaves and
+/// dozens of levels; walked one row at a time, every level waits for its node to come from cache
+/// and half the levels mispredict the branch. Here each step of a lane is a load, a compare and
+/// an indexed pick of the child (<c>children[x &gt; t]</c>), so the lanes' loads are in flight
+/// together; a leaf is a node that loops to itself (it reads the constant 0 column against
+/// +infinity), so lanes that arrive early just wait for the deepest one.
+/// <para>
+/// Rows are expanded as <see cref="FlatTreeClassifier"/> expands them (<c>[x, -x, 0]</c>) and splits
+/// that send NaN left are stored in the negated form (<see cref="FlatTreeClassifier.Split"/>), so
+/// every step is the one comparison <c>v &lt;= t</c>, NaN going right.
+/// </para>
+/// Immutable and thread-safe.
+/// </summary>
+internal sealed class VoteWalker
+{
+    public const int Lanes = 8;
+
+    /// <summary>
+    /// Rows per block: each tree is walked by all of them before the next, so its nodes come from
+    /// memory once per block; their expanded features (about 60 KB for 15 features) stay in L2 beside it.
+    /// </summary>
+    public const int BlockRows = 2048;
+
+    private readonly FlatNode[] nodes;   // every tree's splits, then one self-looping node per leaf
+    private readonly int[] roots;
+    private readonly int firstLeaf;      // nodes[firstLeaf + l] is leaf l
+    private readonly int[] leafClass;    // class index of leaf l
+
+    public VoteWalker(int width, IReadOnlyList<FlatTree> trees)
+    {
+        var splits = trees.Sum(t => t.NodeCount);
+        firstLeaf = splits;
+        var leafCount = trees.Sum(t => t.LeafCount);
+        nodes = new FlatNode[splits + leafCount];
+        leafClass = new int[leafCount];
+        roots = new int[trees.Count];
+        int nodeBase = 0, leafBase = 0;
+        for (var i = 0; i < trees.Count; i++)
+        {
+            var t = trees[i];
+            int Child(int c) => c >= 0 ? nodeBase + c : firstLeaf + leafBase + ~c;
+            for (var n = 0; n < t.NodeCount; n++)
+                nodes[nodeBase + n] = FlatTreeClassifier.Split(width, t.Feature[n], t.Threshold[n], t.NanLeft[n], Child(t.Left[n]), Child(t.Right[n]));
+            for (var l = 0; l < t.LeafCount; l++)
+            {
+                var self = firstLeaf + leafBase + l;
+                nodes[self] = new FlatNode(2 * width, float.PositiveInfinity, self, self);
+                leafClass[leafBase + l] = (int)t.Leaves[l];
+            }
+            roots[i] = Child(t.Root);
+            nodeBase += t.NodeCount;
+            leafBase += t.LeafCount;
+        }
+    }
+
+    /// <summary>
+    /// Adds each tree's vote for each of the <paramref name="count"/> expanded rows (<paramref name="stride"/>
+    /// floats apart) to <c>votes[class * <paramref name="votesStride"/> + row]</c>.
+    /// </summary>
+    public void CountVotes(float[] expanded, int count, int stride, double[] votes, int votesStride)
+    {
+        ref var node0 = ref MemoryMarshal.GetArrayDataReference(nodes);
+        ref var x0 = ref MemoryMarshal.GetArrayDataReference(expanded);
+        // Tree by tree over the whole block, so a tree's nodes stay in cache while every row walks it.
+        foreach (var root in roots)
+        {
+            for (var start = 0; start < count; start += Lanes)
+            {
+                // Lanes past the last row walk the last row again; their votes are not counted.
+                var last = count - 1;
+                ref var r0 = ref Unsafe.Add(ref x0, start * stride);
+                ref var r1 = ref Unsafe.Add(ref x0, Math.Min(start + 1, last) * stride);
+                ref var r2 = ref Unsafe.Add(ref x0, Math.Min(start + 2, last) * stride);
+                ref var r3 = ref Unsafe.Add(ref x0, Math.Min(start + 3, last) * stride);
+                ref var r4 = ref Unsafe.Add(ref x0, Math.Min(start + 4, last) * stride);
+                ref var r5 = ref Unsafe.Add(ref x0, Math.Min(start + 5, last) * stride);
+                ref var r6 = ref Unsafe.Add(ref x0, Math.Min(start + 6, last) * stride);
+                ref var r7 = ref Unsafe.Add(ref x0, Math.Min(start + 7, last) * stride);
+                int a0 = root, a1 = root, a2 = root, a3 = root, a4 = root, a5 = root, a6 = root, a7 = root;
+                // A lane is still walking while its node is below firstLeaf: the sign of node - firstLeaf, OR-ed over the
+                // lanes (Math.Min compiles to branches, which the data would mispredict).
+                while (((a0 - firstLeaf) | (a1 - firstLeaf) | (a2 - firstLeaf) | (a3 - firstLeaf) | (a4 - firstLeaf) | (a5 - firstLeaf) | (a6 - firstLeaf) | (a7 - firstLeaf)) < 0)
+                {
+                    a0 = Step(ref node0, ref r0, a0);
+                    a1 = Step(ref node0, ref r1, a1);
+                    a2 = Step(ref node0, ref r2, a2);
+                    a3 = Step(ref node0, ref r3, a3);
+                    a4 = Step(ref node0, ref r4, a4);
+                    a5 = Step(ref node0, ref r5, a5);
+                    a6 = Step(ref node0, ref r6, a6);
+                    a7 = Step(ref node0, ref r7, a7);
+                }
+                var lanes = Math.Min(Lanes, count - start);
+                Vote(votes, votesStride, start, a0);
+                if (lanes > 1) Vote(votes, votesStride, start + 1, a1);
+                if (lanes > 2) Vote(votes, votesStride, start + 2, a2);
+                if (lanes > 3) Vote(votes, votesStride, start + 3, a3);
+                if (lanes > 4) Vote(votes, votesStride, start + 4, a4);
+                if (lanes > 5) Vote(votes, votesStride, start + 5, a5);
+                if (lanes > 6) Vote(votes, votesStride, start + 6, a6);
+                if (lanes > 7) Vote(votes, votesStride, start + 7, a7);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Vote(double[] votes, int votesStride, int row, int node) => votes[leafClass[node - firstLeaf] * votesStride + row] += 1;
+
+    /// <summary>One level: the left child when <c>v &lt;= t</c>, else (NaN too) the right one, picked by index rather than by a branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Step(ref FlatNode node0, ref float row, int node)
+    {
+        ref readonly var split = ref Unsafe.Add(ref node0, node);
+        var right = !(Unsafe.Add(ref row, split.Feature) <= split.Threshold);
+        return Unsafe.Add(ref Unsafe.AsRef(in split.Left), Unsafe.BitCast<bool, byte>(right));
+    }
+}

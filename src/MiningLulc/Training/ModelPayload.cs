@@ -1,0 +1,98 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using MiningLulc.Inference;
+
+namespace MiningLulc.Training;
+
+/// <summary>
+/// What a model zip holds besides its card, and how that predicts: an ML.NET pipeline
+/// (<see cref="MlNetPayload"/>) or the engine's own random forest (<see cref="ForestPayload"/>). Each
+/// has a plain reference classifier and a fast one held to it bit for bit on a probe set at load
+/// (<see cref="InferenceSelfCheck"/>); the reference serves when the fast one is unavailable or disagrees.
+/// </summary>
+internal abstract class ModelPayload
+{
+    protected ModelPayload(IPixelClassifier reference, FlatTreeClassifier? flat, string unavailable)
+    {
+        Reference = reference;
+        var reason = unavailable;
+        if (flat is not null && !InferenceSelfCheck.Agrees(flat, reference, out reason)) flat = null;
+        Classifier = flat ?? reference;
+        InferencePath = flat is not null ? $"flat trees ({flat.Engine}; {flat.TreeCount} trees, {flat.NodeCount} splits)" : $"{ReferenceName} ({reason})";
+    }
+
+    /// <summary>The plain classifier the fast one is held to.</summary>
+    public IPixelClassifier Reference { get; }
+
+    /// <summary>What predicts: the flat trees when they agree with the reference, else the reference.</summary>
+    public IPixelClassifier Classifier { get; }
+
+    /// <summary>Which classifier predicts, and why the reference when it is.</summary>
+    public string InferencePath { get; }
+
+    protected abstract string ReferenceName { get; }
+
+    /// <summary>Writes the payload as a zip of its own entries (the card is added by <see cref="ClassifierModel.Save"/>). Same payload, same entry bytes.</summary>
+    public abstract void WriteZip(Stream stream);
+
+    /// <summary>The payload of a model zip: the forest when it holds <see cref="RandomForestFormat.EntryName"/>, else ML.NET's model.</summary>
+    public static ModelPayload Read(string path, int width)
+    {
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            if (zip.GetEntry(RandomForestFormat.EntryName) is { } entry)
+            {
+                using var buffer = new MemoryStream();
+                using (var s = entry.Open()) s.CopyTo(buffer);
+                buffer.Position = 0;
+                var forest = RandomForestFormat.Read(buffer, path);
+                if (forest.FeatureCount != width) throw new InvalidInputException($"the forest reads {forest.FeatureCount} features; its card lists {width}", path);
+                return new ForestPayload(forest);
+            }
+        }
+        var ml = new MLContext(seed: 0);
+        using var stream = File.OpenRead(path);
+        return new MlNetPayload(ml, ml.Model.Load(stream, out _), width);
+    }
+}
+
+/// <summary>An ML.NET pipeline (label mapping, trainer, key-to-class mapping); the flat trees read from it by <see cref="TreeModelReader"/>.</summary>
+internal sealed class MlNetPayload : ModelPayload
+{
+    private readonly MLContext ml;
+    private readonly ITransformer transformer;
+    private readonly int width;
+
+    public MlNetPayload(MLContext ml, ITransformer transformer, int width)
+        : this(ml, transformer, width, new MlNetPixelClassifier(ml, transformer, width)) { }
+
+    private MlNetPayload(MLContext ml, ITransformer transformer, int width, MlNetPixelClassifier reference)
+        : base(reference, TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason), reason)
+    {
+        this.ml = ml;
+        this.transformer = transformer;
+        this.width = width;
+    }
+
+    protected override string ReferenceName => "ML.NET";
+
+    public override void WriteZip(Stream stream) => ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, stream);
+}
+
+/// <summary>The engine's random forest (<see cref="RandomForest"/>), stored as <see cref="RandomForestFormat"/>; its reference is <see cref="RandomForestVoting"/>.</summary>
+internal sealed class ForestPayload(RandomForestModel forest)
+    : ModelPayload(new RandomForestVoting(forest), FlatTreeClassifier.Forest(forest.FeatureCount, [.. forest.Trees.Select(t => t.ToFlat())], [.. forest.ClassCodes]), "")
+{
+    public RandomForestModel Forest { get; } = forest;
+
+    protected override string ReferenceName => "reference tree walk";
+
+    public override void WriteZip(Stream stream)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        var entry = zip.CreateEntry(RandomForestFormat.EntryName, CompressionLevel.Optimal);
+        entry.LastWriteTime = ClassifierModel.EntryTime;
+        using var s = entry.Open();
+        RandomForestFormat.Write(Forest, s);
+    }
+}
