@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -240,19 +241,37 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var k = ScoreCount;
         if (!scores.IsEmpty && scores.Length < (long)count * k) throw new ArgumentException("score buffer smaller than count x classes");
 
-        var block = rowSets is not null ? RowSetEvaluator.BlockRows : masks is not null ? MaskBlockRows : votes is not null ? VoteWalker.BlockRows : BlockRows;
+        var block = rowSets is not null ? RowSetEvaluator.BlockRows : masks is not null ? MaskBlockRows
+            : votes is not null ? Math.Clamp(count, 1, VoteWalker.BlockRows) : BlockRows;
         var walking = rowSets is null && masks is null;
-        var expanded = walking ? new float[block * Stride] : [];
+        // A forest's blocks are large (VoteWalker.BlockRows): its buffers come from the pool, not the large-object heap per call.
+        var expanded = walking ? ArrayPool<float>.Shared.Rent(block * Stride) : [];
         var bins = masks is null ? [] : new int[width * block];
         var leafIndex = masks is null ? [] : new int[block * LeafMaskEvaluator.Lanes];
         using var rowSetScratch = rowSets?.NewScratch();
-        var sums = new double[k * block];
+        var sums = ArrayPool<double>.Shared.Rent(k * block);
+        try
+        {
+            PredictBlocks(rows, count, classes, scores, block, expanded, bins, leafIndex, rowSetScratch, sums);
+        }
+        finally
+        {
+            if (walking) ArrayPool<float>.Shared.Return(expanded);
+            ArrayPool<double>.Shared.Return(sums);
+        }
+    }
+
+    private void PredictBlocks(ReadOnlySpan<float> rows, int count, Span<byte> classes, Span<float> scores, int block,
+        float[] expanded, int[] bins, int[] leafIndex, RowSetEvaluator.Scratch? rowSetScratch, double[] sums)
+    {
+        var width = Width;
+        var k = ScoreCount;
         Span<float> rowScores = k <= 256 ? stackalloc float[k] : new float[k];
         for (var start = 0; start < count; start += block)
         {
             var n = Math.Min(block, count - start);
             var part = rows.Slice(start * width, n * width);
-            Array.Clear(sums);
+            Array.Clear(sums, 0, k * block);
             if (rowSets is not null)
                 rowSets.AddLeafValues(part, n, classTreeStart, sums, rowSetScratch!, vectorized: Engine == TreeEngine.RowSets);
             else if (masks is not null)

@@ -119,7 +119,16 @@ public static class Inspector
             ("training", $"{c.TrainingSites} sites of {string.Join(", ", c.TrainingRegions)}; samples {string.Join(", ", c.SamplesPerClass.Select(kv => $"{kv.Key} {kv.Value}"))}"),
         };
         if (c.Holdout is { } h) facts.Add(("held-out sites", $"{h.Sites} sites, {h.Pixels} px: overall accuracy {h.OverallAccuracy:0.000}, kappa {h.Kappa:0.000}"));
-        return new InspectionReport($"model {path}", facts, []);
+        facts.Add(("inference", model.InferencePath));
+        if (c.OutOfBag is not { } oob) return new InspectionReport($"model {path}", facts, []);
+        // As R's print(rf): the out-of-bag error rate, then the confusion matrix with each class's error.
+        var trees = model.Forest?.Trees.Count.ToString(Inv) ?? "?";
+        facts.Add(("out-of-bag error", $"{(oob.Error * 100).ToString("0.00", Inv)} % of {oob.Rows.ToString(Inv)} training rows ({trees} trees, "
+            + $"{c.Parameters.GetValueOrDefault("mtry", "?")} features tried at each split); confusion matrix below (rows: class, columns: out-of-bag vote)"));
+        var codes = oob.Classes.Select(n => ((int)LulcClasses.Parse(n)!.Value).ToString(Inv)).ToList();
+        var rows = oob.Classes.Select((name, i) => (IReadOnlyList<string>)
+            [$"{codes[i]} {name}", .. oob.Confusion[i].Select(n => n.ToString(Inv)), oob.ClassError[i].ToString("0.000", Inv)]).ToList();
+        return new InspectionReport($"model {path}", facts, [], ["class", .. codes, "class error"], rows);
     }
 
     private static InspectionReport Folder(string path) =>

@@ -17,6 +17,9 @@ public sealed record TrainRequest
     public int Workers { get; init; } = Environment.ProcessorCount;
 }
 
+/// <summary>Labelled pixels of the training sites and of the held-out sites, the regions' names, and the sites that could not be sampled.</summary>
+public sealed record TrainingSamples(TrainingTable Train, TrainingTable HeldOut, IReadOnlyList<string> Regions, IReadOnlyList<SiteReport> Problems);
+
 /// <summary>A trained model and the sites it held out.</summary>
 public sealed record TrainResult(ClassifierModel Model, IReadOnlyList<long> TrainingSites, IReadOnlyList<long> HeldOutSites, IReadOnlyList<SiteReport> Problems);
 
@@ -37,6 +40,33 @@ public static class TrainingRunner
     }
 
     public static TrainResult Train(TrainRequest request, IProgress<PipelineProgress>? progress = null)
+    {
+        var samples = Sample(request, progress);
+        var (train, test, config) = (samples.Train, samples.HeldOut, request.Config);
+        if (config.Training.MaxSamplesPerClass > 0) train = train.Balance(config.Training.MaxSamplesPerClass, config.Training.Seed);
+
+        progress?.Report(new PipelineProgress("train", 0, 1));
+        var model = ModelTrainer.Train(train, FeatureSet.ByName(config.Features.Set), config, samples.Regions);
+        HoldoutResult? holdout = null;
+        if (test.Count > 0)
+        {
+            var predicted = new byte[test.Count];
+            var matrix = new float[test.Count * test.FeatureCount];
+            for (var i = 0; i < test.Count; i++) test.Row(i).CopyTo(matrix.AsSpan(i * test.FeatureCount));
+            model.Predict(matrix, test.Count, predicted);
+            var cm = ConfusionMatrix.FromPairs(test.Labels, predicted);
+            holdout = new HoldoutResult(test.Sites.Distinct().Count(), test.Count, cm.OverallAccuracy, cm.Kappa);
+            model = new ClassifierModel(model, model.Card with { Holdout = holdout });
+        }
+        progress?.Report(new PipelineProgress("train", 1, 1));
+        return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems);
+    }
+
+    /// <summary>
+    /// The labelled pixels of the request's regions, split by site: the training sites' (refined
+    /// when the settings say so, not yet balanced) and the held-out sites' (never refined).
+    /// </summary>
+    public static TrainingSamples Sample(TrainRequest request, IProgress<PipelineProgress>? progress = null)
     {
         if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
         if (request.Holdout is < 0 or >= 1) throw new InvalidInputException($"--holdout must be within [0, 1), got {request.Holdout}");
@@ -86,22 +116,6 @@ public static class TrainingRunner
             foreach (var (id, t) in tables.OrderBy(kv => kv.Key))
                 (IsHeldOut(id, request.Holdout, config.Training.Seed) ? test : train).AddRange(t);
         }
-        if (config.Training.MaxSamplesPerClass > 0) train = train.Balance(config.Training.MaxSamplesPerClass, config.Training.Seed);
-
-        progress?.Report(new PipelineProgress("train", 0, 1));
-        var model = ModelTrainer.Train(train, set, config, names);
-        HoldoutResult? holdout = null;
-        if (test.Count > 0)
-        {
-            var predicted = new byte[test.Count];
-            var matrix = new float[test.Count * test.FeatureCount];
-            for (var i = 0; i < test.Count; i++) test.Row(i).CopyTo(matrix.AsSpan(i * test.FeatureCount));
-            model.Predict(matrix, test.Count, predicted);
-            var cm = ConfusionMatrix.FromPairs(test.Labels, predicted);
-            holdout = new HoldoutResult(test.Sites.Distinct().Count(), test.Count, cm.OverallAccuracy, cm.Kappa);
-            model = new ClassifierModel(model, model.Card with { Holdout = holdout });
-        }
-        progress?.Report(new PipelineProgress("train", 1, 1));
-        return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), problems.OrderBy(p => p.SiteId).ToList());
+        return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList());
     }
 }

@@ -76,9 +76,25 @@ internal sealed class RandomForestTreeGrower
     /// <summary>Bootstrap draws per row of the last tree grown (0 = out of bag). Valid until the next <see cref="Grow"/>.</summary>
     public ReadOnlySpan<int> Weights => weight;
 
+    /// <summary>A tree on a fresh bootstrap sample drawn from <paramref name="random"/>.</summary>
     public RandomForestTree Grow(RandomForestRandom random)
     {
-        Bootstrap(ref random);
+        var n = rows.Count;
+        Array.Clear(weight);
+        for (var i = 0; i < n; i++) weight[random.NextInt(n)]++;
+        return GrowOnWeights(ref random);
+    }
+
+    /// <summary>A tree on the given sample: <paramref name="draws"/>[r] copies of row r (for tests that check a split by hand).</summary>
+    public RandomForestTree Grow(RandomForestRandom random, ReadOnlySpan<int> draws)
+    {
+        draws.CopyTo(weight);
+        return GrowOnWeights(ref random);
+    }
+
+    private RandomForestTree GrowOnWeights(ref RandomForestRandom random)
+    {
+        SortInBagRows();
         var tree = new TreeBuilder();
         // Pending nodes: the row range (the same in every feature's order) and where the parent points at it.
         var pending = new Stack<(int Lo, int Hi, int Parent, bool IsLeft)>();
@@ -100,12 +116,10 @@ internal sealed class RandomForestTreeGrower
         return tree.Build();
     }
 
-    /// <summary>n draws with replacement; then each feature's in-bag rows in value order.</summary>
-    private void Bootstrap(ref RandomForestRandom random)
+    /// <summary>Each feature's in-bag rows (drawn at least once) in value order.</summary>
+    private void SortInBagRows()
     {
         var n = rows.Count;
-        Array.Clear(weight);
-        for (var i = 0; i < n; i++) weight[random.NextInt(n)]++;
         inBag = 0;
         for (var r = 0; r < n; r++) if (weight[r] > 0) inBag++;
         for (var f = 0; f < rows.FeatureCount; f++)

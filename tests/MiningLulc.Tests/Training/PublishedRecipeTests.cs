@@ -5,10 +5,10 @@ using Xunit.Abstractions;
 namespace MiningLulc.Tests.Training;
 
 /// <summary>
-/// The published preset's classifier on the dataset authors' 490 real training samples, under
-/// 5-fold stratified cross-validation (CONTRACT.md section 7; reference figures from a
-/// scikit-learn random forest of 100 trees, 4 features per split, mean of 5 seeds: 0.872 with all
-/// 15 features, 0.703 without dh).
+/// The published preset's classifier (the engine's random forest: 100 trees, mtry 4) on the dataset
+/// authors' 490 real training samples, under 5-fold stratified cross-validation (CONTRACT.md
+/// section 7; the reference forest, R's recipe in scikit-learn with 100 trees and 4 features per
+/// split, mean of 5 seeds: 0.872 with all 15 features, 0.703 without dh).
 /// </summary>
 public class PublishedRecipeTests(ITestOutputHelper output)
 {
@@ -44,7 +44,7 @@ public class PublishedRecipeTests(ITestOutputHelper output)
         var all = MeanAccuracy(FeatureSet.Published.Names);
         var withoutDh = MeanAccuracy(FeatureSet.Published.Names.Where(n => n != "dh").ToList());
         output.WriteLine($"5-fold stratified CV, mean of 5 seeds: all 15 features {all:0.000} (reference 0.872), without dh {withoutDh:0.000} (reference 0.703)");
-        Assert.True(all >= 0.83, $"overall accuracy with all 15 features: {all:0.000}");
+        Assert.True(all >= 0.86, $"overall accuracy with all 15 features: {all:0.000}");
         Assert.True(all - withoutDh >= 0.08, $"dropping dh costs only {all - withoutDh:0.000} ({all:0.000} -> {withoutDh:0.000})");
     }
 
