@@ -36,6 +36,7 @@ internal static class BenchCommand
             ("features (Mpx/s, 1 thread)", $"{result.FeaturesMpxPerS:0.00}"),
             ("features scalar (Mpx/s, 1 thread)", $"{result.FeaturesScalarMpxPerS:0.00}"),
             ("classify (Mpx/s, 1 thread)", $"{result.ClassifyMpxPerS:0.00}"),
+            ("classify, random forest (Mpx/s, 1 thread)", $"{result.ClassifyForestMpxPerS:0.00}"),
             ("smooth (Mpx/s, 1 thread)", $"{result.SmoothMpxPerS:0.00}"),
             ("pipeline (Mpx/s, all cores)", $"{result.PipelineMpxPerS:0.00}"),
             ("peak RSS (MB)", $"{result.PeakRssMb:0}"),

@@ -16,6 +16,8 @@ public sealed record BenchResult
     /// <summary>A plain copy moving the same 60 B per pixel, in the same run: the memory-bandwidth bound of the point-wise part.</summary>
     [JsonPropertyName("copy_gb_per_s")] public double CopyGbPerS { get; init; }
     [JsonPropertyName("classify_mpx_per_s")] public double ClassifyMpxPerS { get; init; }
+    /// <summary>The published preset's random forest (100 trees grown to purity), one thread, on the worst case for it (see the note).</summary>
+    [JsonPropertyName("classify_forest_mpx_per_s")] public double ClassifyForestMpxPerS { get; init; }
     [JsonPropertyName("smooth_mpx_per_s")] public double SmoothMpxPerS { get; init; }
     [JsonPropertyName("pipeline_mpx_per_s")] public double PipelineMpxPerS { get; init; }
     [JsonPropertyName("peak_rss_mb")] public double PeakRssMb { get; init; }
@@ -58,6 +60,9 @@ public static class PerformanceBench
         var (model, rows, count) = InferenceFixture(planes);
         var predicted = new byte[count];
         var classify = Median(runs, () => model.Predict(rows, count, predicted));
+        var (forest, forestRows, forestCount) = ForestFixture(planes);
+        var forestPredicted = new byte[forestCount];
+        var classifyForest = Median(runs, () => forest.Predict(forestRows, forestCount, forestPredicted));
         progress?.Report(new PipelineProgress("classify", runs, runs));
 
         progress?.Report(new PipelineProgress("smooth", 0, runs));
@@ -74,6 +79,7 @@ public static class PerformanceBench
             PointwiseGbPerS = pointwiseBytes / pointwise / 1e9,
             CopyGbPerS = pointwiseBytes / copy / 1e9,
             ClassifyMpxPerS = count / 1e6 / classify,
+            ClassifyForestMpxPerS = forestCount / 1e6 / classifyForest,
             SmoothMpxPerS = classified / 1e6 / smooth,
             PipelineMpxPerS = pipeline,
             PeakRssMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
@@ -84,6 +90,9 @@ public static class PerformanceBench
                 ["features"] = $"all {FeatureSchema.Count} schema v{FeatureSchema.Version} features over a {BlockSide}x{BlockSide} block, one thread: FeatureEngine at {SimdWidths.Best} ({scalar / simd:0.0}x the scalar reference)",
                 ["pointwise"] = $"the 7 indices alone read 8 planes and write 7 ({PointwiseBytesPerPixel} B/pixel); a plain copy of as many bytes runs at copy_gb_per_s; point-wise reaches {copy / pointwise:P0} of it",
                 ["classify"] = $"LightGBM multiclass, {FeatureSet.Full.Names.Count} features, batch of {count} pixels, one thread: {model.InferencePath}",
+                ["classify_forest"] = $"random forest as the published preset trains it (100 trees, mtry 4, grown to purity) on 7,000 pixels whose labels do not follow the features, "
+                    + $"the worst case: {forest.Forest!.Trees.Average(t => t.SplitCount + 1):0} leaves a tree (the preset's forest on data-sample has about 400); "
+                    + $"batch of {forestCount} pixels, one thread: {forest.InferencePath}",
                 ["smooth"] = $"48-nearest-neighbour majority filter, {classified} classified pixels of a 512x512 site on a 7.6 x 10 m (EPSG:4326-like) grid, one thread",
                 ["pipeline"] = "align + features + classify + vectorize, synthetic 'sample' region, all cores, classified pixels per second",
             },
@@ -170,6 +179,29 @@ public static class PerformanceBench
         }
         var model = ModelTrainer.Train(table, set, EngineConfig.Default with { Training = EngineConfig.Default.Training with { Trees = 100 } }, ["bench"]);
         const int count = 200_000;
+        var rows = new float[count * idx.Length];
+        for (var i = 0; i < count; i++)
+            for (var f = 0; f < idx.Length; f++) rows[i * idx.Length + f] = planes[idx[f]][i];
+        return (model, rows, count);
+    }
+
+    /// <summary>The classify_forest figure's model (the published preset's forest on pixels of <paramref name="planes"/> with labels unrelated to them) and 50,000 rows.</summary>
+    internal static (ClassifierModel Model, float[] Rows, int Count) ForestFixture(float[][] planes)
+    {
+        var set = FeatureSet.Published;
+        var idx = set.Indices;
+        var rng = new Random(5);
+        var table = new TrainingTable(idx.Length);
+        var row = new float[idx.Length];
+        for (var i = 0; i < 7000; i++)
+        {
+            var p = rng.Next(planes[0].Length);
+            for (var f = 0; f < idx.Length; f++) row[f] = planes[idx[f]][p];
+            table.Add(row, (LulcClass)(1 + i % 7), i % 50);
+        }
+        var training = EngineConfig.Default.Training with { Trainer = TrainerKind.RandomForest, Trees = 100, Mtry = 4, MinSamplesPerLeaf = 1 };
+        var model = ModelTrainer.Train(table, set, EngineConfig.Default with { Training = training }, ["bench"]);
+        const int count = 50_000;
         var rows = new float[count * idx.Length];
         for (var i = 0; i < count; i++)
             for (var f = 0; f < idx.Length; f++) rows[i * idx.Length + f] = planes[idx[f]][i];

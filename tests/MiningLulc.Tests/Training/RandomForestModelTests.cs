@@ -185,6 +185,28 @@ public class RandomForestModelTests
     }
 
     [Fact]
+    public void InspectPrintsTheOutOfBagEstimateAsRDoes()
+    {
+        using var tmp = new TempDir();
+        var model = DeepForest(classes: 3, trees: 10);
+        model.Save(tmp.File("m.zip"));
+        var report = MiningLulc.Inspection.Inspector.Inspect(tmp.File("m.zip"));
+        var oob = model.Card.OutOfBag!;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Contains(report.Facts, f => f.Key == "out-of-bag error"
+            && f.Value.StartsWith(string.Format(inv, "{0:0.00} % of {1} training rows (10 trees, 4 features tried at each split)", oob.Error * 100, oob.Rows), StringComparison.Ordinal));
+        Assert.Contains(report.Facts, f => f.Key == "inference" && f.Value.StartsWith("flat trees (Walk; 10 trees", StringComparison.Ordinal));
+        Assert.Equal(["class", "1", "2", "3", "class error"], report.TableHeader!);
+        Assert.Equal(3, report.TableRows!.Count);
+        for (var c = 0; c < 3; c++)
+        {
+            Assert.Equal($"{c + 1} {LulcClasses.Names[c]}", report.TableRows[c][0]);
+            Assert.Equal(oob.Confusion[c].Select(n => n.ToString(inv)), report.TableRows[c].Skip(1).Take(3));
+            Assert.Equal(oob.ClassError[c].ToString("0.000", inv), report.TableRows[c][4]);
+        }
+    }
+
+    [Fact]
     public void AFormatOneCardOfTheRetiredForestStillLoads()
     {
         // A card written before issue 15 holds the one-versus-all FastForest's settings, which no trainer reads any more.
