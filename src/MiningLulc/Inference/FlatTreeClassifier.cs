@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 
 namespace MiningLulc.Inference;
 
-/// <summary>How the per-class tree sums become the score vector (ML.NET's one-versus-all output formulas).</summary>
+/// <summary>How the per-class tree sums become the score vector (ML.NET's one-versus-all output formulas), or a forest's votes do.</summary>
 internal enum ScoreFormula
 {
     /// <summary>Scores are the per-class sums themselves.</summary>
@@ -81,6 +81,11 @@ internal enum TreeEngine
 /// walk has one comparison, <c>v &lt;= t</c>, for every split. Rows are therefore expanded to
 /// <c>[x, -x, 0]</c> (<see cref="Stride"/> floats; the constant 0 serves splits that always go one
 /// way) block by block.
+/// </para>
+/// <para>
+/// A random forest (<see cref="Forest"/>, <see cref="ScoreFormula.Votes"/>) is walked by
+/// <see cref="VoteWalker"/>: every tree votes for the class index in its leaf, and the scores are
+/// the vote fractions.
 /// </para>
 /// Immutable; <see cref="Predict(float[], int, int, Span{byte}, Span{float})"/> is thread-safe (scratch per call).
 /// </summary>

@@ -12,7 +12,8 @@ namespace MiningLulc.Inference;
 /// Reads the trees of a trained (or loaded) ML.NET pixel classifier into a <see cref="FlatTreeClassifier"/>.
 /// Supported: the chain <c>MulticlassPredictionTransformer&lt;OneVersusAllModelParameters&gt;</c> →
 /// <c>KeyToValueMappingTransformer</c> that <c>ModelTrainer</c> builds, whose one-versus-all
-/// sub-models are tree ensembles (LightGBM multiclass, FastForest/FastTree binary), optionally
+/// sub-models are tree ensembles (LightGBM multiclass; FastForest/FastTree binary, as in the
+/// published preset's models made before the engine had its own forest, issue 15), optionally
 /// Platt-calibrated, with numerical splits only. Anything else returns null with the reason, and
 /// the caller keeps ML.NET's own scoring.
 /// <para>
