@@ -14,6 +14,7 @@ public sealed record TrainRequest
     public required EngineConfig Config { get; init; }
     /// <summary>Fraction of labelled sites held out (by a seeded hash of the site id) to measure accuracy on unseen sites.</summary>
     public double Holdout { get; init; }
+    /// <summary>Threads that sample sites, and that grow the random forest's trees (the model is the same whatever the number).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 }
 
@@ -46,7 +47,7 @@ public static class TrainingRunner
         if (config.Training.MaxSamplesPerClass > 0) train = train.Balance(config.Training.MaxSamplesPerClass, config.Training.Seed);
 
         progress?.Report(new PipelineProgress("train", 0, 1));
-        var model = ModelTrainer.Train(train, FeatureSet.ByName(config.Features.Set), config, samples.Regions);
+        var model = ModelTrainer.Train(train, FeatureSet.ByName(config.Features.Set), config, samples.Regions, threads: request.Workers);
         HoldoutResult? holdout = null;
         if (test.Count > 0)
         {

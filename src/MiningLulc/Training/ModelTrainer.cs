@@ -19,7 +19,8 @@ public static class ModelTrainer
         public float[] Features = [];
     }
 
-    public static ClassifierModel Train(TrainingTable table, FeatureSet set, EngineConfig config, IReadOnlyList<string> regions, HoldoutResult? holdout = null)
+    /// <param name="threads">Threads the random forest may grow trees on (-1 = every core; the forest is the same either way). LightGBM trains on one.</param>
+    public static ClassifierModel Train(TrainingTable table, FeatureSet set, EngineConfig config, IReadOnlyList<string> regions, HoldoutResult? holdout = null, int threads = -1)
     {
         var counts = table.ClassCounts();
         if (table.Count == 0) throw new InvalidInputException("no training pixels: no labelled site has classifiable pixels");
@@ -43,7 +44,7 @@ public static class ModelTrainer
             Holdout = holdout,
             Config = config,
         };
-        if (s.Trainer == TrainerKind.RandomForest) return TrainForest(table, card, s);
+        if (s.Trainer == TrainerKind.RandomForest) return TrainForest(table, card, s, threads);
 
         var ml = new MLContext(seed: s.Seed);
         var width = table.FeatureCount;
@@ -86,9 +87,9 @@ public static class ModelTrainer
         return new ClassifierModel(ml, transformer, card with { Trainer = "LightGBM multiclass (Microsoft.ML.LightGbm)", Parameters = parameters });
     }
 
-    private static ClassifierModel TrainForest(TrainingTable table, ModelCard card, TrainingSettings s)
+    private static ClassifierModel TrainForest(TrainingTable table, ModelCard card, TrainingSettings s, int threads)
     {
-        var options = new RandomForestOptions { Trees = s.Trees, Mtry = s.Mtry, MinSamplesPerLeaf = s.MinSamplesPerLeaf, Seed = s.Seed };
+        var options = new RandomForestOptions { Trees = s.Trees, Mtry = s.Mtry, MinSamplesPerLeaf = s.MinSamplesPerLeaf, Seed = s.Seed, MaxThreads = threads };
         var fit = RandomForest.Train(table, options);
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
