@@ -44,17 +44,12 @@ public sealed class SiteAligner : IDisposable
         return GdalUtils.BuildVrt("", files, ["-srcnodata", nd, "-vrtnodata", nd]);
     }
 
-    /// <summary>The union of the DCM tiles' extents (EPSG:4326): where the DCM has tiles at all.</summary>
-    private static Geometry Footprint(IReadOnlyList<string> files)
-    {
-        var extents = new List<Geometry>();
-        foreach (var f in files)
-        {
-            using var ds = RasterDataset.Open(f);
-            extents.Add(GeometryOps.RasterExtent(ds.Transform, ds.Width, ds.Height));
-        }
-        return NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(extents);
-    }
+    /// <summary>
+    /// The union of the readable DCM tiles' extents (EPSG:4326): where the DCM has tiles at all. A tile
+    /// GDAL cannot open is left out here as in the mosaic: the catalog skipped the sites that may lie on
+    /// it, naming the file (<see cref="Catalog.TileSet"/>), so it does not fail the others.
+    /// </summary>
+    private static Geometry Footprint(IReadOnlyList<string> files) => TileSet.Open(files, "DCM").Footprint;
 
     /// <summary>Which files hold which bands of a year's composite, at what pixel size.</summary>
     public string DescribeComposite(int year) => Composite(year).Describe();

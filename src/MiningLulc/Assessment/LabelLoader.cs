@@ -41,7 +41,7 @@ internal static unsafe class LabelLoader
                     var f = GdalApi.OGR_L_GetNextFeature(h);
                     if (f == IntPtr.Zero)
                     {
-                        if (GdalApi.CPLGetLastErrorType() >= 3) throw new GdalException($"reading layer {layer.Name} failed: {Gdal.LastError("read error")}", source);
+                        if (GdalApi.CPLGetLastErrorType() >= 3) throw Gdal.ReadError($"reading layer {layer.Name} failed: {Gdal.LastError("read error")}", source);
                         break;
                     }
                     try

@@ -30,14 +30,8 @@ public static class ReportWriter
         Directory.CreateDirectory(outDirectory);
         // The plots draw beside the text files (each takes a tenth of a second, mostly start-up).
         var plots = Task.Run(() => ReportPlots.Write(report, outDirectory));
-        WriteAtomically(Path.Combine(outDirectory, "report.json"), report.ToJson());
-        WriteAtomically(Path.Combine(outDirectory, "report.md"), report.ToMarkdown(title));
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, "report.json"), report.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, "report.md"), report.ToMarkdown(title));
         plots.GetAwaiter().GetResult();
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 }

@@ -83,7 +83,7 @@ public static class Inspector
             var buffer = new float[w.Area];
             for (var b = 1; b <= ds.BandCount; b++) ds.Read(b, w, buffer.AsSpan());
         }
-        catch (GdalException e) { problems.Add(e.Message); }
+        catch (InvalidInputException e) { problems.Add(e.Message); }
         return new InspectionReport($"raster {path}", facts, problems);
     }
 

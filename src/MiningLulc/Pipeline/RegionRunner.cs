@@ -111,7 +111,8 @@ public static class RegionRunner
                     store.Save(key, report, site.Regions);
                     doneKeys[entry.Site.Id] = key;
                 }
-                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                // A result that cannot be written (disk full) is no fault of the site: it stops the run.
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException and not OutputWriteException)
                 {
                     report = new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0);
                 }

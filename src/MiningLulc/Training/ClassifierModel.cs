@@ -116,22 +116,19 @@ public sealed class ClassifierModel
     /// <summary>Scores per row: the number of classes present in training.</summary>
     internal int ScoreCount => classifier.ScoreCount;
 
-    public void Save(string path)
+    /// <summary>Writes the model zip to a temporary name beside <paramref name="path"/> and renames it when complete.</summary>
+    public void Save(string path) => AtomicFile.Write(path, tmp =>
     {
-        var tmp = path + ".tmp";
         using (var stream = File.Create(tmp))
         {
             ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, FeatureSet.Names.Count).Schema, stream);
         }
-        using (var zip = ZipFile.Open(tmp, ZipArchiveMode.Update))
-        {
-            var entry = zip.CreateEntry(CardEntry, CompressionLevel.Optimal);
-            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
-            w.Write(Card.ToJson());
-        }
-        File.Move(tmp, path, overwrite: true);
-    }
+        using var zip = ZipFile.Open(tmp, ZipArchiveMode.Update);
+        var entry = zip.CreateEntry(CardEntry, CompressionLevel.Optimal);
+        entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
+        w.Write(Card.ToJson());
+    });
 
     public static ClassifierModel Load(string path)
     {
@@ -154,9 +151,25 @@ public sealed class ClassifierModel
         if (expected != card.FeatureSetHash || card.FeatureSchemaVersion != FeatureSchema.Version)
             throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{FeatureSchema.Version} ({expected})", path);
         var ml = new MLContext(seed: 0);
-        using var stream = File.OpenRead(path);
-        var transformer = ml.Model.Load(stream, out _);
-        return new ClassifierModel(ml, transformer, card);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var transformer = ml.Model.Load(stream, out _);
+            return new ClassifierModel(ml, transformer, card);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or MiningLulcException))
+        {
+            // A valid zip and card around a payload ML.NET cannot load (damaged, truncated, edited, or
+            // another program's): the user's file is unusable, which is not an internal error. ML.NET
+            // throws many types for this (InvalidOperationException, FormatException, InvalidDataException, ...).
+            throw new InvalidInputException($"the ML.NET model inside cannot be loaded ({Innermost(e).Message.Trim()}): the file is damaged or not written by 'train'; train it again", path, e);
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
     }
 }
 

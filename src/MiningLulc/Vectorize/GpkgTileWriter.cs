@@ -58,7 +58,9 @@ public static class GpkgTileWriter
         var stem = PublishedSchema.FileStem(region, fileNumber);
         var path = Path.Combine(outDirectory, stem + ".gpkg");
         var tmp = Path.Combine(outDirectory, "." + stem + ".tmp.gpkg");
-        if (File.Exists(tmp)) File.Delete(tmp);
+        // A run killed while writing leaves the temporary file, and maybe SQLite's journal, beside it:
+        // both go, so nothing of the killed run lingers or mixes with this one.
+        DeleteWithSidecars(tmp);
         var stillMore = more;
         try
         {
@@ -76,24 +78,35 @@ public static class GpkgTileWriter
                 }
             });
             ds.Close(); // a failed final flush throws here, before the file is renamed into place
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is OutputWriteException or IOException or UnauthorizedAccessException)
+        {
+            DeleteWithSidecars(tmp); // never leave a half-written file behind
+            throw new OutputWriteException($"could not be written ({e.Message})", path, e);
         }
         catch
         {
-            File.Delete(tmp); // never leave a half-written file behind
+            DeleteWithSidecars(tmp);
             throw;
         }
         more = stillMore;
-        File.Move(tmp, path, overwrite: true);
         return path;
     }
 
-    /// <summary>Packs the files into <c>&lt;region&gt;.zip</c> with pinned timestamps (reproducible).</summary>
+    /// <summary>Deletes a GeoPackage and SQLite's files beside it (-journal, -wal, -shm), where present.</summary>
+    private static void DeleteWithSidecars(string gpkg)
+    {
+        foreach (var suffix in new[] { "", "-journal", "-wal", "-shm" }) AtomicFile.TryDelete(gpkg + suffix);
+    }
+
+    /// <summary>Packs the files into <c>&lt;region&gt;.zip</c> with pinned timestamps (reproducible), written to a temporary name and renamed when complete.</summary>
     public static string Zip(string outDirectory, string region, IReadOnlyList<string> files)
     {
         var zipPath = Path.Combine(outDirectory, region + ".zip");
-        var tmp = zipPath + ".tmp";
-        using (var zip = ZipFile.Open(tmp, ZipArchiveMode.Create))
+        AtomicFile.Write(zipPath, tmp =>
         {
+            using var zip = ZipFile.Open(tmp, ZipArchiveMode.Create);
             foreach (var f in files)
             {
                 var entry = zip.CreateEntry(Path.GetFileName(f), CompressionLevel.Optimal);
@@ -102,8 +115,7 @@ public static class GpkgTileWriter
                 using var dst = entry.Open();
                 src.CopyTo(dst);
             }
-        }
-        File.Move(tmp, zipPath, overwrite: true);
+        });
         return zipPath;
     }
 }
