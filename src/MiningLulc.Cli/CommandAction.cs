@@ -73,5 +73,11 @@ internal static class CommandAction
         return failed.Count > 0 || list.Any(s => s.Outcome == Pipeline.SiteOutcome.Skipped) ? ExitCode.SitesFailed : ExitCode.Success;
     }
 
+    /// <summary>Prints each warning as one "warning: ..." line on stderr.</summary>
+    public static void Warn(IEnumerable<string> warnings)
+    {
+        foreach (var w in warnings) Console.Error.WriteLine($"warning: {w}");
+    }
+
     public static void Written(string what, string path) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(what)}:[/] {Markup.Escape(path)}");
 }

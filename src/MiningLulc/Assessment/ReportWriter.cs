@@ -16,9 +16,14 @@ public static class ReportWriter
         options = (options ?? AssessOptions.Default).Validate();
         // The plots' library loads beside the assessment (a second core is usually idle while the files are read).
         var warmUp = Task.Run(ReportPlots.WarmUp);
-        var report = options.Method == AssessmentMethod.Raster
-            ? CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress)
-            : AccuracyAssessor.Assess(LabelReader.Read(predicted), LabelReader.Read(reference), restrictTo, progress);
+        AccuracyReport report;
+        if (options.Method == AssessmentMethod.Raster) report = CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress);
+        else
+        {
+            CellCountAssessor.RequireLabelSets(predicted, reference);
+            var log = new LabelReadLog();
+            report = AccuracyAssessor.Assess(LabelReader.Read(predicted, log), LabelReader.Read(reference, log), restrictTo, progress) with { Warnings = log.Warnings };
+        }
         try { warmUp.Wait(); }
         catch (AggregateException) { } // drawing the real plots reports any problem with the library
         Write(report, outDirectory, title);

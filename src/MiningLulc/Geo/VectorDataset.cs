@@ -12,6 +12,9 @@ public sealed record FieldInfo(string Name, FieldType Type, int RawType);
 /// <summary>One feature read from a layer: its FID, attribute values by field name, and geometry (null when none).</summary>
 public sealed record VectorFeature(long Fid, IReadOnlyDictionary<string, object?> Attributes, Geometry? Geometry)
 {
+    /// <summary>Why the feature has no <see cref="Geometry"/> although the file holds one (unreadable WKB, a type that cannot be read); null when it was read or there is none.</summary>
+    public string? GeometryError { get; init; }
+
     public long? GetInt64(string field) => Attributes.TryGetValue(field, out var v) && v is not null ? Convert.ToInt64(v) : null;
     public double? GetDouble(string field) => Attributes.TryGetValue(field, out var v) && v is not null ? Convert.ToDouble(v) : null;
     public string? GetString(string field) => Attributes.TryGetValue(field, out var v) ? v?.ToString() : null;
@@ -167,6 +170,8 @@ public sealed unsafe class VectorLayer
                 }
                 yield break;
             }
+            // OGR returns a feature whose geometry blob it cannot parse with a NULL geometry and an error set.
+            var geometryError = GdalApi.CPLGetLastErrorType() >= 3 ? Gdal.LastError("unreadable geometry") : null;
             VectorFeature feature;
             try
             {
@@ -182,9 +187,11 @@ public sealed unsafe class VectorLayer
                     };
                 }
                 Geometry? geometry;
-                try { geometry = OgrGeometry.ToNts(GdalApi.OGR_F_GetGeometryRef(f), factory); }
-                catch (Exception e) when (e is not OutOfMemoryException) { geometry = null; }
-                feature = new VectorFeature(GdalApi.OGR_F_GetFID(f), values, geometry);
+                var ogr = GdalApi.OGR_F_GetGeometryRef(f);
+                try { geometry = OgrGeometry.ToNts(ogr, factory); }
+                catch (Exception e) when (e is not OutOfMemoryException) { geometry = null; geometryError = $"{e.GetType().Name}: {e.Message}"; }
+                if (ogr != IntPtr.Zero && geometry is not null) geometryError = null; // the error was about something else
+                feature = new VectorFeature(GdalApi.OGR_F_GetFID(f), values, geometry) { GeometryError = geometryError };
             }
             finally { GdalApi.OGR_F_Destroy(f); }
             yield return feature;
