@@ -174,6 +174,13 @@ public sealed class Tmpfs : IDisposable
         }
     }
 
+    /// <summary>Grows (or shrinks) the mounted disk in place, files kept.</summary>
+    public void Resize(int kilobytes)
+    {
+        var (code, output) = Tools.Run("mount", "-o", $"remount,size={kilobytes}k", Path);
+        if (code != 0) throw new InvalidOperationException($"remounting {Path} failed: {output}");
+    }
+
     public void Dispose()
     {
         Tools.Run("umount", Path);
