@@ -1,6 +1,6 @@
 namespace MiningLulc.Cli;
 
-/// <summary>Exit codes of CONTRACT.md section 4.</summary>
+/// <summary>Exit codes of README.md, "Commands".</summary>
 public enum ExitCode
 {
     Success = 0,

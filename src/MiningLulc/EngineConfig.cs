@@ -176,7 +176,7 @@ public sealed record EngineConfig
     }
 }
 
-/// <summary>How the region folder's files are found and read (CONTRACT.md section 3).</summary>
+/// <summary>How the region folder's files are found and read (docs/inputs.md).</summary>
 public sealed record InputSettings
 {
     public string SitesFile { get; init; } = "sites.gpkg";
@@ -238,7 +238,7 @@ public sealed record TrainingSettings
     /// <summary>Fraction of the training rows drawn for each tree (random forest bagging).</summary>
     public double BaggingFraction { get; init; } = 0.7;
     public int Seed { get; init; } = 42;
-    /// <summary>The authors' refinement rules for training pixels (CONTRACT.md section 7).</summary>
+    /// <summary>The authors' refinement rules for training pixels (docs/published-method.md).</summary>
     public RefinementSettings Refinement { get; init; } = new();
 }
 

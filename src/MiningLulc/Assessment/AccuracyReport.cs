@@ -20,7 +20,7 @@ public sealed record YearAccuracy(
     [property: JsonPropertyName("macro_f1")] double MacroF1,
     [property: JsonPropertyName("compared_area_m2")] double ComparedAreaM2);
 
-/// <summary>The assessment report of CONTRACT.md section 5 (fractions, not percent; NaN written as null).</summary>
+/// <summary>The assessment report of docs/assessment.md (fractions, not percent; NaN written as null).</summary>
 public sealed record AccuracyReport
 {
     [JsonPropertyName("overall_accuracy")] public double OverallAccuracy { get; init; }

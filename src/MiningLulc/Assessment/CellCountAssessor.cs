@@ -10,7 +10,7 @@ using NetTopologySuite.IO;
 namespace MiningLulc.Assessment;
 
 /// <summary>
-/// The assessment of CONTRACT.md section 5 by cell count: predicted and reference polygons are
+/// The assessment of docs/assessment.md by cell count: predicted and reference polygons are
 /// rasterized by GDAL (cell centre inside the polygon) onto a fine longitude/latitude grid, and the
 /// cells where both label sets have a class fill the area confusion matrix, each cell weighted by
 /// its true area on the WGS 84 ellipsoid (exact for a cell between two parallels,
@@ -81,7 +81,7 @@ public static class CellCountAssessor
 
     /// <summary>
     /// Checks both label sets before either is read, so a bad path fails at once: each must hold label
-    /// files, and the reference needs its <c>year</c> (the report groups by it, CONTRACT.md section 5).
+    /// files, and the reference needs its <c>year</c> (the report groups by it, docs/assessment.md).
     /// </summary>
     internal static void RequireLabelSets(string predicted, string reference)
     {

@@ -4,7 +4,7 @@ using NetTopologySuite.Geometries;
 
 namespace MiningLulc.Catalog;
 
-/// <summary>A labelled polygon in the published schema (CONTRACT.md section 2), in EPSG:4326.</summary>
+/// <summary>A labelled polygon in the published schema (docs/output-schema.md), in EPSG:4326.</summary>
 public sealed record LabelPolygon(Geometry Geometry, LulcClass Class, int? Year, long? IndexN, double? AreaM2, string Source);
 
 /// <summary>
@@ -35,7 +35,7 @@ public static class LabelReader
 
     /// <summary>
     /// Checks that every layer under <paramref name="path"/> has <paramref name="field"/>: reference labels
-    /// carry the published schema's fields (CONTRACT.md section 2), and an assessment by year needs the year.
+    /// carry the published schema's fields (docs/output-schema.md), and an assessment by year needs the year.
     /// </summary>
     public static void RequireField(string path, string field, string role)
     {
@@ -44,7 +44,7 @@ public static class LabelReader
             using var ds = VectorDataset.Open(source);
             foreach (var layer in ds.Layers)
                 if (!layer.Fields.Any(f => string.Equals(f.Name, field, StringComparison.OrdinalIgnoreCase)))
-                    throw new InvalidInputException($"layer {layer.Name} has no '{field}' field: {role} must be in the published schema (fid, index_n, class_name, area_m2, year; CONTRACT.md section 2)", source);
+                    throw new InvalidInputException($"layer {layer.Name} has no '{field}' field: {role} must be in the published schema (fid, index_n, class_name, area_m2, year; docs/output-schema.md)", source);
         }
     }
 

@@ -6,7 +6,7 @@ using NetTopologySuite.Geometries;
 namespace MiningLulc.Catalog;
 
 /// <summary>A DCM or TIME tile GDAL cannot open (an error page saved as .tif, a zero-byte or cut download), with GDAL's reason.</summary>
-/// <param name="Cell">The area the tile covers, from the 1° cell in its name (CONTRACT.md section 3); null when the name holds none.</param>
+/// <param name="Cell">The area the tile covers, from the 1° cell in its name (docs/inputs.md); null when the name holds none.</param>
 public sealed record UnreadableTile(string Path, string Reason, Envelope? Cell);
 
 /// <summary>

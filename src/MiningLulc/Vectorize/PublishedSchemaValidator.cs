@@ -4,7 +4,7 @@ using MiningLulc.Geo;
 namespace MiningLulc.Vectorize;
 
 /// <summary>
-/// Checks a GeoPackage against the published schema (CONTRACT.md section 2): one layer named like
+/// Checks a GeoPackage against the published schema (docs/output-schema.md): one layer named like
 /// the file, fid/geom columns, the four fields in order and type, EPSG:4326, MultiPolygon, valid
 /// geometries, class names to the letter, at most 5,000 features. Problems are results, not exceptions.
 /// </summary>

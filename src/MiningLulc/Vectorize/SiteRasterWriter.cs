@@ -5,7 +5,7 @@ using MiningLulc.Geo;
 namespace MiningLulc.Vectorize;
 
 /// <summary>
-/// The optional per-site rasters beside the GeoPackages (CONTRACT.md section 2, extras; `run --rasters`):
+/// The optional per-site rasters beside the GeoPackages (docs/output-schema.md, extras; `run --rasters`):
 /// the class raster as a Cloud-Optimized GeoTIFF on the site's own grid (Byte, class codes 1..7,
 /// 0 = not classified, with the class colours and names as its palette) and a quicklook PNG of it.
 /// Both are written to temporary names and renamed when complete.

@@ -6,7 +6,7 @@ using MiningLulc.Training;
 namespace MiningLulc.Tests.Faults;
 
 /// <summary>
-/// Each kind of failure gets the contract's exit code (CONTRACT.md section 4) and one line naming the
+/// Each kind of failure gets the contract's exit code (README.md, "Commands") and one line naming the
 /// file: bad input 2, a result that cannot be written 3, the engine's own failures 3. Synthetic data.
 /// </summary>
 [Collection(SyntheticRegionCollection.Name)]

@@ -6,7 +6,7 @@ namespace MiningLulc.Tests.Training;
 
 /// <summary>
 /// The published preset's classifier on the dataset authors' 490 real training samples, under
-/// 5-fold stratified cross-validation (CONTRACT.md section 7; reference figures from a
+/// 5-fold stratified cross-validation (docs/published-method.md; reference figures from a
 /// scikit-learn random forest of 100 trees, 4 features per split, mean of 5 seeds: 0.872 with all
 /// 15 features, 0.703 without dh).
 /// </summary>
