@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cell-counting accuracy assessment, the plain way (a benchmark, not part of the product).
 
-Rasterizes the reference and the predicted label sets (published schema, CONTRACT.md section 2:
+Rasterizes the reference and the predicted label sets (published schema, docs/output-schema.md:
 folders, .zip or .gpkg) with GDAL onto one grid of square cells in a Lambert azimuthal equal-area
 projection centred on the reference (every cell is cell² m² of the WGS 84 ellipsoid), cell centre
 inside, and counts the cells where both have a class. Prints overall accuracy, kappa, macro F1, the

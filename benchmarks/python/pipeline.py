@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""A plain GDAL + numpy + scikit-learn pipeline over a region folder (CONTRACT.md section 3).
+"""A plain GDAL + numpy + scikit-learn pipeline over a region folder (docs/inputs.md).
 
 The yardstick for `mining-lulc run`'s throughput (benchmarks/python/compare.sh): the script a
-competent researcher would write for the published method (CONTRACT.md section 7), site by site:
+competent researcher would write for the published method (docs/published-method.md), site by site:
 
   read the composite window (GDAL), warp the DCM onto it (gdal.Warp to MEM, bilinear), rasterize
   the site (all touched), compute the 15 published features with numpy, classify the pixels with a
@@ -127,7 +127,7 @@ def read_sites(path):
 
 
 def owned_areas(sites):
-    """[(site_id, site, owned area)]: where sites overlap, the smaller site_id keeps the area (CONTRACT.md section 2.1)."""
+    """[(site_id, site, owned area)]: where sites overlap, the smaller site_id keeps the area (docs/output-schema.md)."""
     owned = []
     for i, (sid, g) in enumerate(sites):
         env = g.GetEnvelope()
@@ -196,7 +196,7 @@ def read_site(region, year, geom4326):
 
 
 def features(bands, dh):
-    """The 15 published features (CONTRACT.md section 7), (15, h, w) float32."""
+    """The 15 published features (docs/published-method.md), (15, h, w) float32."""
     b02, b03, b04, b05, b06, b07, b08, b8a, b11, b12 = bands
     with np.errstate(divide="ignore", invalid="ignore"):
         mndwi = (b03 - b11) / (b03 + b11)
@@ -213,7 +213,7 @@ def as_rows(feats, pixels):
 
 
 def refine(rows, cls):
-    """The published training-sample rules per class (CONTRACT.md section 7)."""
+    """The published training-sample rules per class (docs/published-method.md)."""
     dh, mndwi, ndbi, ndvi, bsi = rows[:, 10], rows[:, 11], rows[:, 12], rows[:, 13], rows[:, 14]
     has_dh = dh != -9999.0
     rules = {

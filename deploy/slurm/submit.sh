@@ -4,7 +4,7 @@
 #
 #   deploy/slurm/submit.sh REGION MODEL OUT N [SBATCH OPTION ...]
 #
-#   REGION  a region folder (CONTRACT.md section 3)     MODEL  a model written by `train`
+#   REGION  a region folder (docs/inputs.md)     MODEL  a model written by `train`
 #   OUT     the output folder, on a file system every node sees (NFS, Lustre, ...)
 #   N       the number of shards: array tasks 1..N run `mining-lulc run --shard I/N`
 #   SBATCH OPTIONs go to both jobs and override the #SBATCH defaults of shards.sbatch and merge.sbatch

@@ -20,7 +20,11 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string text) => Write(path, tmp => File.WriteAllText(tmp, text));
 
-    /// <summary>Calls <paramref name="write"/> with a private temporary path, then renames it to <paramref name="path"/>; the temporary file is removed on failure.</summary>
+    /// <summary>
+    /// Calls <paramref name="write"/> with a private temporary path, then renames it to
+    /// <paramref name="path"/>; the temporary file is removed on failure. A failed write (disk full,
+    /// I/O error, no permission) is an <see cref="OutputWriteException"/> naming <paramref name="path"/>.
+    /// </summary>
     public static void Write(string path, Action<string> write)
     {
         var tmp = TempPathFor(path);
@@ -29,6 +33,11 @@ public static class AtomicFile
             write(tmp);
             File.Move(tmp, path, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(tmp);
+            throw Failed(path, e);
+        }
         catch
         {
             TryDelete(tmp);
@@ -36,7 +45,11 @@ public static class AtomicFile
         }
     }
 
-    private static void TryDelete(string path)
+    /// <summary>The <see cref="OutputWriteException"/> for a write to <paramref name="path"/> that the system refused.</summary>
+    public static OutputWriteException Failed(string path, Exception e) => new($"could not be written ({e.Message})", path, e);
+
+    /// <summary>Deletes a file if it is there, ignoring failures (clean-up after a failed write must not hide its cause).</summary>
+    public static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

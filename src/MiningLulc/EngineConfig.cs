@@ -88,8 +88,10 @@ public sealed record EngineConfig
         try
         {
             var defaults = JsonSerializer.SerializeToNode(Default, Json)!.AsObject();
-            var overlay = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
-                ?.AsObject() ?? throw new InvalidInputException("config is not a JSON object", source);
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (node is not JsonObject overlay)
+                throw new InvalidInputException($"a config must be a JSON object ({{\"section\": {{\"key\": value}}}}), this file holds {Describe(node)}", source);
+            RejectNulls(overlay, "", source);
             Merge(defaults, overlay);
             var config = defaults.Deserialize<EngineConfig>(Json) ?? throw new InvalidInputException("empty config", source);
             config.Validate(source);
@@ -102,6 +104,45 @@ public sealed record EngineConfig
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonArray => "an array",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            _ => "true or false",
+        },
+        _ => "something else",
+    };
+
+    /// <summary>
+    /// A null anywhere in an overlay is a mistake, not "the default": it would replace a whole section
+    /// (or a name) with nothing. The error names the key, e.g. <c>align.block_size</c>.
+    /// </summary>
+    private static void RejectNulls(JsonNode node, string path, string source)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o)
+                {
+                    var at = path.Length == 0 ? key : $"{path}.{key}";
+                    if (value is null) throw new InvalidInputException($"{at} is null: give a value, or leave the key out for the default", source);
+                    RejectNulls(value, at, source);
+                }
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (a[i] is not { } item) throw new InvalidInputException($"{path}[{i}] is null", source);
+                    RejectNulls(item, $"{path}[{i}]", source);
+                }
+                break;
+        }
+    }
 
     private static void Merge(JsonObject target, JsonObject overlay)
     {
@@ -116,7 +157,14 @@ public sealed record EngineConfig
     public void Validate(string? path = null)
     {
         void Require(bool ok, string message) { if (!ok) throw new InvalidInputException(message, path); }
-        Require(Input.BandNames.Count == 10, "input.band_names must list the ten Sentinel-2 bands");
+        // Settings read from elsewhere than a file (a model card) can hold nulls the type does not admit.
+        foreach (var (name, section) in new (string, object?)[] { ("input", Input), ("align", Align), ("features", Features), ("training", Training), ("smooth", Smooth), ("vectorize", Vectorize) })
+            Require(section is not null, $"{name} must be an object, not null");
+        Require(Training.Refinement is not null, "training.refinement must be an object, not null");
+        Require(Name is not null, "name must be a string, not null");
+        Require(new[] { Input.SitesFile, Input.SiteIdField, Input.S2Pattern, Input.S2VrtPattern, Input.DcmPattern, Input.TimePattern, Input.LabelsFolder, Align.DcmResampling, Align.TimeResampling, Align.BandResampling, Features.Set }
+            .All(v => !string.IsNullOrWhiteSpace(v)), "file patterns, field names, resampling and feature set names must be non-empty strings");
+        Require(Input.BandNames is { Count: 10 } bands && bands.All(b => !string.IsNullOrWhiteSpace(b)), "input.band_names must list the ten Sentinel-2 bands");
         Require(Align.HaloPixels >= 0 && Align.HaloPixels <= 64, "align.halo_pixels must be within 0..64");
         Require(Align.BlockSize is >= 16 and <= 8192, "align.block_size must be within 16..8192");
         Require(Smooth.Neighbours >= 1, "smooth.neighbours must be at least 1");
@@ -130,7 +178,7 @@ public sealed record EngineConfig
     }
 }
 
-/// <summary>How the region folder's files are found and read (CONTRACT.md section 3).</summary>
+/// <summary>How the region folder's files are found and read (docs/inputs.md).</summary>
 public sealed record InputSettings
 {
     public string SitesFile { get; init; } = "sites.gpkg";
@@ -198,7 +246,7 @@ public sealed record TrainingSettings
     /// <summary>Features drawn at every node of the random forest (R <c>mtry</c>); 0 = R's default, the floor of the square root of the feature count.</summary>
     public int Mtry { get; init; }
     public int Seed { get; init; } = 42;
-    /// <summary>The authors' refinement rules for training pixels (CONTRACT.md section 7).</summary>
+    /// <summary>The authors' refinement rules for training pixels (docs/published-method.md).</summary>
     public RefinementSettings Refinement { get; init; } = new();
 }
 

@@ -1,6 +1,6 @@
 namespace MiningLulc;
 
-/// <summary>The seven land use / land cover classes of the published dataset (CONTRACT.md section 1). 0 = no class.</summary>
+/// <summary>The seven land use / land cover classes of the published dataset (docs/output-schema.md). 0 = no class.</summary>
 public enum LulcClass : byte
 {
     None = 0,

@@ -44,6 +44,7 @@ internal static class AssessCommand
         var report = ReportWriter.AssessFiles(pred, reference, output, null, $"Accuracy of {Path.GetFileName(Path.TrimEndingDirectorySeparator(pred))}", options: options);
         Render(report, "accuracy");
         CommandAction.Written("report", Path.Combine(Path.GetFullPath(output), "report.md"));
+        CommandAction.Warn(report.Warnings);
         return ExitCode.Success;
     }
 

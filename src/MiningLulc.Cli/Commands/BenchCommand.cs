@@ -10,7 +10,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (CONTRACT.md section 6)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (docs/benchmarks.md)." };
         var runs = new Option<int?>("--runs") { Description = "Timed runs per figure (the median is reported). Default: 5; 1 with --scale." };
         var scale = new Option<bool>("--scale") { Description = "The scale benchmark instead: synthetic regions of increasing size, each classified by 'run' in a child process; wall time, pixels/s, peak RSS and s/site per size." };
         var sizes = new Option<string?>("--sizes") { Description = "With --scale: region sizes in sites, e.g. 250,1000,4000 (the default)." };

@@ -42,6 +42,7 @@ internal static class DemoCommand
             ("assessment", Path.Combine(result.ReportDirectory, "report.md")),
             ("sites", $"{result.Run.Done} done, {result.Run.Failed} failed, {result.Run.Skipped} skipped"),
         ]);
+        CommandAction.Warn(result.Training.Warnings.Concat(result.All.Warnings).Distinct());
         return CommandAction.ReportFailures(result.Run.Sites);
     }
 }

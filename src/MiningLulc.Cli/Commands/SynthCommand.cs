@@ -26,7 +26,7 @@ internal static class SynthCommand
         {
             Description = "After writing, measure how hard the region is: train the default classifier on 70 % of the sites with the 'spectral', 'published' and 'full' feature sets and print held-out accuracies and confusions, and the per-class medians beside the real samples'.",
         };
-        var command = new Command("synth", "Write a synthetic region folder (CONTRACT.md section 3) with reference labels.") { output, sites, seed, years, preset, s2Crs, measure };
+        var command = new Command("synth", "Write a synthetic region folder (docs/inputs.md) with reference labels.") { output, sites, seed, years, preset, s2Crs, measure };
         command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(output)!, r.GetValue(sites), r.GetValue(seed), r.GetValue(years), r.GetValue(preset)!,
             r.GetValue(s2Crs), r.GetValue(measure))));
         return command;

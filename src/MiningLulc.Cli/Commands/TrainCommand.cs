@@ -34,6 +34,7 @@ internal static class TrainCommand
         if (card.Holdout is { } h) facts.Add(("held-out sites", $"{h.Sites} sites, {h.Pixels} px: overall accuracy {ConsoleUi.F3(h.OverallAccuracy)}, kappa {ConsoleUi.F3(h.Kappa)}"));
         ConsoleUi.Facts("model", facts);
         CommandAction.Written("model", Path.GetFullPath(output));
+        CommandAction.Warn(result.Warnings);
         return CommandAction.ReportFailures(result.Problems);
     }
 }

@@ -10,6 +10,11 @@ public sealed record SiteLayout(CatalogEntry Entry, SiteGrid Grid, Geometry Site
     public double InsideComposite { get; init; } = 1;
     /// <summary>Share of the site's area inside the DCM's tiles (1 = wholly covered).</summary>
     public double InsideDcm { get; init; } = 1;
+    /// <summary>
+    /// Every valid DCM time stamp in the TIME pixels around the site's grid is of the site's year, so
+    /// no pixel of the site can have dh from another year, whatever the warp picks.
+    /// </summary>
+    public bool StampsAllOfSiteYear { get; init; }
 }
 
 /// <summary>
@@ -24,8 +29,11 @@ public sealed class AlignedSite
     /// <summary>Ten planes in the order of <see cref="InputSettings.BandNames"/>.</summary>
     public required float[][] Bands { get; init; }
     public required float[] Dh { get; init; }
-    /// <summary>The DCM's time stamp (decimal year of the later acquisition; NaN = none), warped with nearest.</summary>
-    public required float[] Time { get; init; }
+    /// <summary>
+    /// The DCM's time stamp (decimal year of the later acquisition; NaN = none), warped with nearest;
+    /// null when it was not read (the pipeline skips it when <see cref="SiteLayout.StampsAllOfSiteYear"/>).
+    /// </summary>
+    public required float[]? Time { get; init; }
     /// <summary>1 where the pixel belongs to the site (all-touched, or centre-inside per setting).</summary>
     public required byte[] SiteMask { get; init; }
     /// <summary>1 where all ten reflectances are valid.</summary>

@@ -31,7 +31,7 @@ public static class AlignedStackWriter
             var window = ds.FullWindow;
             for (var b = 0; b < site.Bands.Length; b++) ds.Write(b + 1, window, site.Bands[b].AsSpan());
             ds.Write(site.Bands.Length + 1, window, site.Dh.AsSpan());
-            ds.Write(site.Bands.Length + 2, window, site.Time.AsSpan());
+            ds.Write(site.Bands.Length + 2, window, (site.Time ?? throw new InvalidOperationException("the site was read without its time stamps")).AsSpan());
             var plane = new float[n];
             for (var i = 0; i < n; i++) plane[i] = site.Valid[i];
             ds.Write(site.Bands.Length + 3, window, plane.AsSpan());

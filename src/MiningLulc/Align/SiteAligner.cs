@@ -20,6 +20,7 @@ public sealed class SiteAligner : IDisposable
     private readonly Lazy<RasterDataset> dcm;
     private readonly Lazy<RasterDataset?> time;
     private readonly Lazy<Geometry> dcmFootprint;
+    private readonly Lazy<bool> timeIsWgs84;
 
     public SiteAligner(RegionFolder folder, AlignSettings settings)
     {
@@ -28,6 +29,13 @@ public sealed class SiteAligner : IDisposable
         dcm = new Lazy<RasterDataset>(() => Mosaic(folder.DcmFiles(), folder.Settings.DcmNoData));
         time = new Lazy<RasterDataset?>(() => folder.TimeFiles() is { Count: > 0 } files ? Mosaic(files, folder.Settings.TimeNoData) : null);
         dcmFootprint = new Lazy<Geometry>(() => Footprint(folder.DcmFiles()));
+        timeIsWgs84 = new Lazy<bool>(() =>
+        {
+            if (time.Value is not { } t) return false;
+            using var crs = t.Crs();
+            using var wgs84 = SpatialReference.Wgs84();
+            return crs.IsSame(wgs84);
+        });
     }
 
     private static RasterDataset Mosaic(IReadOnlyList<string> files, double noData)
@@ -36,17 +44,12 @@ public sealed class SiteAligner : IDisposable
         return GdalUtils.BuildVrt("", files, ["-srcnodata", nd, "-vrtnodata", nd]);
     }
 
-    /// <summary>The union of the DCM tiles' extents (EPSG:4326): where the DCM has tiles at all.</summary>
-    private static Geometry Footprint(IReadOnlyList<string> files)
-    {
-        var extents = new List<Geometry>();
-        foreach (var f in files)
-        {
-            using var ds = RasterDataset.Open(f);
-            extents.Add(GeometryOps.RasterExtent(ds.Transform, ds.Width, ds.Height));
-        }
-        return NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(extents);
-    }
+    /// <summary>
+    /// The union of the readable DCM tiles' extents (EPSG:4326): where the DCM has tiles at all. A tile
+    /// GDAL cannot open is left out here as in the mosaic: the catalog skipped the sites that may lie on
+    /// it, naming the file (<see cref="Catalog.TileSet"/>), so it does not fail the others.
+    /// </summary>
+    private static Geometry Footprint(IReadOnlyList<string> files) => TileSet.Open(files, "DCM").Footprint;
 
     /// <summary>Which files hold which bands of a year's composite, at what pixel size.</summary>
     public string DescribeComposite(int year) => Composite(year).Describe();
@@ -76,7 +79,12 @@ public sealed class SiteAligner : IDisposable
                 $"site {entry.Site.Id} spans {window.Width:N0} x {window.Height:N0} pixels of the {year} composite ({(long)window.Width * window.Height:N0}), more than the {SiteGrid.MaxPixels:N0} one site can hold: split it into smaller sites"));
         var grid = new SiteGrid(window.Width, window.Height, s2.Transform.Shift(window.ColOff, window.RowOff), s2.CrsWkt, window);
         var mask = RasterizeSite(grid, siteInGrid, allTouched: !settings.CentreInside);
-        return new SiteLayout(entry, grid, siteInGrid, mask) { InsideComposite = insideComposite, InsideDcm = ShareInside(entry.Site.Geometry, dcmFootprint.Value) };
+        return new SiteLayout(entry, grid, siteInGrid, mask)
+        {
+            InsideComposite = insideComposite,
+            InsideDcm = ShareInside(entry.Site.Geometry, dcmFootprint.Value),
+            StampsAllOfSiteYear = StampsAllOf(year, grid),
+        };
     }
 
     /// <summary>
@@ -84,7 +92,8 @@ public sealed class SiteAligner : IDisposable
     /// halo of <see cref="AlignSettings.HaloPixels"/> (within the site grid) so focal features at
     /// block borders equal those of the whole site. Memory is bounded by the block, not the site.
     /// </summary>
-    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize)
+    /// <param name="withTime">Read the time stamps too (false: <see cref="AlignedSite.Time"/> is null).</param>
+    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize, bool withTime = true)
     {
         var full = new Window(0, 0, layout.Grid.Width, layout.Grid.Height);
         var halo = settings.HaloPixels;
@@ -92,12 +101,12 @@ public sealed class SiteAligner : IDisposable
         {
             var read = new Window(tile.ColOff - halo, tile.RowOff - halo, tile.Width + 2 * halo, tile.Height + 2 * halo).Intersect(full);
             var interior = new Window(tile.ColOff - read.ColOff, tile.RowOff - read.RowOff, tile.Width, tile.Height);
-            yield return (Read(layout, read), interior);
+            yield return (Read(layout, read, withTime), interior);
         }
     }
 
     /// <summary>Reads the pixel data of a window of the site grid.</summary>
-    public AlignedSite Read(SiteLayout layout, Window window)
+    public AlignedSite Read(SiteLayout layout, Window window, bool withTime = true)
     {
         var s2 = Composite(layout.Entry.Year!.Value);
         var grid = layout.Grid.Sub(window);
@@ -132,12 +141,57 @@ public sealed class SiteAligner : IDisposable
             Grid = grid,
             Bands = bands,
             Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData),
-            Time = time.Value is { } t ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData) : NaNs(n),
+            Time = !withTime ? null : time.Value is { } t ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData) : NaNs(n),
             SiteMask = mask,
             Valid = valid,
             SiteInGridCrs = layout.SiteInGridCrs
         };
     }
+
+    /// <summary>
+    /// True when every valid stamp of the TIME pixels under the grid (plus a margin of
+    /// <see cref="StampMargin"/> TIME pixels) is of <paramref name="year"/>: then warping the stamps
+    /// can only give that year or none, and a site's coverage needs nothing more. Reads the stamps
+    /// in their own grid, which costs a fraction of warping them pixel by pixel with an exact
+    /// transformation. False when unsure (no TIME mosaic, a CRS other than EPSG:4326, the grid outside).
+    /// </summary>
+    private bool StampsAllOf(int year, SiteGrid grid)
+    {
+        if (time.Value is not { } t || !timeIsWgs84.Value) return false;
+        // The grid's outline, sampled along its edges, in EPSG:4326: the warp's source pixels lie inside.
+        const int perEdge = 8;
+        var xs = new double[4 * perEdge];
+        var ys = new double[4 * perEdge];
+        for (var k = 0; k < perEdge; k++)
+        {
+            var f = (double)k / perEdge;
+            (xs[k], ys[k]) = grid.Transform.ToWorld(f * grid.Width, 0);
+            (xs[perEdge + k], ys[perEdge + k]) = grid.Transform.ToWorld(grid.Width, f * grid.Height);
+            (xs[2 * perEdge + k], ys[2 * perEdge + k]) = grid.Transform.ToWorld((1 - f) * grid.Width, grid.Height);
+            (xs[3 * perEdge + k], ys[3 * perEdge + k]) = grid.Transform.ToWorld(0, (1 - f) * grid.Height);
+        }
+        transforms.ToWgs84(grid.CrsWkt).Transform(xs, ys);
+        double c0 = double.PositiveInfinity, c1 = double.NegativeInfinity, r0 = double.PositiveInfinity, r1 = double.NegativeInfinity;
+        for (var i = 0; i < xs.Length; i++)
+        {
+            var (c, r) = t.Transform.ToPixel(xs[i], ys[i]);
+            if (!double.IsFinite(c) || !double.IsFinite(r)) return false;
+            (c0, c1, r0, r1) = (Math.Min(c0, c), Math.Max(c1, c), Math.Min(r0, r), Math.Max(r1, r));
+        }
+        var full = new Window((int)Math.Floor(c0) - StampMargin, (int)Math.Floor(r0) - StampMargin, 0, 0);
+        var window = new Window(full.ColOff, full.RowOff, (int)Math.Ceiling(c1) + StampMargin - full.ColOff, (int)Math.Ceiling(r1) + StampMargin - full.RowOff);
+        var inside = window.Intersect(t.FullWindow);
+        if (inside.IsEmpty || inside.Area > SiteGrid.MaxPixels) return false;
+        var stamps = new float[inside.Area];
+        t.Read(1, inside, stamps.AsSpan());
+        var noData = (float)folder.Settings.TimeNoData;
+        foreach (var v in stamps)
+            if (float.IsFinite(v) && v != noData && (int)Math.Floor(v) != year) return false;
+        return true;
+    }
+
+    /// <summary>TIME pixels added around the grid's outline: far more than the curvature of a site-sized reprojection.</summary>
+    private const int StampMargin = 2;
 
     /// <summary>The pixel window covering an envelope (in the grid's CRS) plus a halo.</summary>
     internal static Window WindowAround(Envelope env, GeoTransform t, int halo)

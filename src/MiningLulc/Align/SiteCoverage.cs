@@ -47,7 +47,9 @@ public sealed class CoverageCounter(SiteLayout layout)
                 site++;
                 if (block.Valid[i] != 0) reflectance++;
                 if (!float.IsNaN(block.Dh[i])) dh++;
-                var t = block.Time[i];
+                // Not read: every stamp around the site is of its year, so none is from another year.
+                if (block.Time is not { } time) continue;
+                var t = time[i];
                 if (float.IsNaN(t)) continue;
                 stamped++;
                 if ((int)Math.Floor(t) != year) otherYear++;

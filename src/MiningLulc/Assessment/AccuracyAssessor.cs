@@ -6,7 +6,7 @@ using NetTopologySuite.Index.Strtree;
 namespace MiningLulc.Assessment;
 
 /// <summary>
-/// Compares predicted and reference polygons area by area (CONTRACT.md section 5). The list overload
+/// Compares predicted and reference polygons area by area (docs/assessment.md). The list overload
 /// is the exact overlay, the reference implementation: each reference polygon is intersected with
 /// the predicted ones and the geodesic area of every intersection goes into a confusion matrix
 /// (rows = reference, columns = predicted); it holds both label sets in memory and is slow (tens of

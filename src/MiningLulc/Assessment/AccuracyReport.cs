@@ -20,7 +20,7 @@ public sealed record YearAccuracy(
     [property: JsonPropertyName("macro_f1")] double MacroF1,
     [property: JsonPropertyName("compared_area_m2")] double ComparedAreaM2);
 
-/// <summary>The assessment report of CONTRACT.md section 5 (fractions, not percent; NaN written as null).</summary>
+/// <summary>The assessment report of docs/assessment.md (fractions, not percent; NaN written as null).</summary>
 public sealed record AccuracyReport
 {
     [JsonPropertyName("overall_accuracy")] public double OverallAccuracy { get; init; }
@@ -38,6 +38,8 @@ public sealed record AccuracyReport
     [JsonPropertyName("assessment_method")] public string MethodName { get; init; } = "overlay";
     /// <summary>Side of the grid cells in metres for the cell count; null for the overlay.</summary>
     [JsonPropertyName("cell_size_m")] public double? CellSizeM { get; init; }
+    /// <summary>What the reader should know about the inputs: label features left out because their geometry cannot be read (per file: count, first fid).</summary>
+    [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
 
     internal static AccuracyReport Create(ConfusionMatrix total, IReadOnlyDictionary<int, ConfusionMatrix> byYear, double[] referenceArea,
         double[] mappedArea, double[] adjusted, double[] ci, string method, int sites)
@@ -88,6 +90,11 @@ public sealed record AccuracyReport
         {
             sb.AppendLine().AppendLine("| year | overall accuracy | kappa | macro F1 | compared km² |").AppendLine("|---|---|---|---|---|");
             foreach (var (y, a) in ByYear) sb.AppendLine($"| {y} | {F(a.OverallAccuracy)} | {F(a.Kappa)} | {F(a.MacroF1)} | {(a.ComparedAreaM2 / 1e6).ToString("0.000", inv)} |");
+        }
+        if (Warnings.Count > 0)
+        {
+            sb.AppendLine().AppendLine("Warnings:").AppendLine();
+            foreach (var w in Warnings) sb.AppendLine($"- {w}");
         }
         sb.AppendLine().AppendLine($"Method ({MethodName}{(CellSizeM is double cs ? $", {cs.ToString("0.###", inv)} m cells" : "")}): {Method}");
         return sb.ToString();

@@ -1,6 +1,6 @@
 namespace MiningLulc.Assessment;
 
-/// <summary>How predicted and reference polygons are compared (both give the figures of CONTRACT.md section 5).</summary>
+/// <summary>How predicted and reference polygons are compared (both give the figures of docs/assessment.md).</summary>
 public enum AssessmentMethod
 {
     /// <summary>

@@ -10,7 +10,7 @@ using NetTopologySuite.IO;
 namespace MiningLulc.Assessment;
 
 /// <summary>
-/// The assessment of CONTRACT.md section 5 by cell count: predicted and reference polygons are
+/// The assessment of docs/assessment.md by cell count: predicted and reference polygons are
 /// rasterized by GDAL (cell centre inside the polygon) onto a fine longitude/latitude grid, and the
 /// cells where both label sets have a class fill the area confusion matrix, each cell weighted by
 /// its true area on the WGS 84 ellipsoid (exact for a cell between two parallels,
@@ -57,18 +57,36 @@ public static class CellCountAssessor
         Geometry? restrictTo = null, IProgress<(int Done, int Total)>? progress = null)
     {
         options = (options ?? AssessOptions.Default).Validate();
-        // Both sources are checked before either is read, so a bad path fails at once.
-        foreach (var path in new[] { reference, predicted }) LabelReader.RequireSources(path);
+        RequireLabelSets(predicted, reference);
         using var refs = new LabelStore();
         using var preds = new LabelStore();
         var referenceArea = new double[K];
         var mappedArea = new double[K];
+        var log = new LabelReadLog();
         // Prepared geometries are not thread-safe: one per reader.
-        void LoadReference() => LabelLoader.Load(reference, refs, referenceArea, restrictTo is null ? null : PreparedGeometryFactory.Prepare(restrictTo));
-        void LoadPredicted() => LabelLoader.Load(predicted, preds, mappedArea, restrictTo is null ? null : PreparedGeometryFactory.Prepare(restrictTo));
-        if (options.Workers > 1) Parallel.Invoke(LoadReference, LoadPredicted);
-        else { LoadReference(); LoadPredicted(); }
-        return Assess(refs, preds, referenceArea, mappedArea, options, progress);
+        void LoadReference() => LabelLoader.Load(reference, refs, referenceArea, restrictTo is null ? null : PreparedGeometryFactory.Prepare(restrictTo), log);
+        void LoadPredicted() => LabelLoader.Load(predicted, preds, mappedArea, restrictTo is null ? null : PreparedGeometryFactory.Prepare(restrictTo), log);
+        try
+        {
+            if (options.Workers > 1) Parallel.Invoke(LoadReference, LoadPredicted);
+            else { LoadReference(); LoadPredicted(); }
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // One label set failing to read is the user's to fix: the error as if it had been read alone.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return Assess(refs, preds, referenceArea, mappedArea, options, progress) with { Warnings = log.Warnings };
+    }
+
+    /// <summary>
+    /// Checks both label sets before either is read, so a bad path fails at once: each must hold label
+    /// files, and the reference needs its <c>year</c> (the report groups by it, docs/assessment.md).
+    /// </summary>
+    internal static void RequireLabelSets(string predicted, string reference)
+    {
+        foreach (var path in new[] { reference, predicted }) LabelReader.RequireSources(path);
+        LabelReader.RequireField(reference, "year", "reference labels");
     }
 
     private static AccuracyReport Assess(LabelStore refs, LabelStore preds, double[] referenceArea, double[] mappedArea, AssessOptions options,

@@ -16,7 +16,7 @@ namespace MiningLulc.Assessment;
 internal static unsafe class LabelLoader
 {
     /// <summary>Loads the polygons of class 1..7 under <paramref name="path"/> into <paramref name="store"/>, adding their areas per class (m²) to <paramref name="area"/>.</summary>
-    public static void Load(string path, LabelStore store, double[] area, IPreparedGeometry? restrict)
+    public static void Load(string path, LabelStore store, double[] area, IPreparedGeometry? restrict, LabelReadLog log)
     {
         var sources = LabelReader.RequireSources(path);
         var reader = LabelStore.NewReader();
@@ -41,15 +41,21 @@ internal static unsafe class LabelLoader
                     var f = GdalApi.OGR_L_GetNextFeature(h);
                     if (f == IntPtr.Zero)
                     {
-                        if (GdalApi.CPLGetLastErrorType() >= 3) throw new GdalException($"reading layer {layer.Name} failed: {Gdal.LastError("read error")}", source);
+                        if (GdalApi.CPLGetLastErrorType() >= 3) throw Gdal.ReadError($"reading layer {layer.Name} failed: {Gdal.LastError("read error")}", source);
                         break;
                     }
+                    // OGR hands over a feature whose geometry blob it cannot parse with a NULL geometry and an error set.
+                    var readError = GdalApi.CPLGetLastErrorType() >= 3 ? Gdal.LastError("unreadable geometry") : null;
                     try
                     {
                         var name = GdalApi.OGR_F_IsFieldSetAndNotNull(f, classField) != 0 ? GdalApi.Str(GdalApi.OGR_F_GetFieldAsString(f, classField)) : null;
                         var cls = LulcClasses.Parse(name) ?? throw new InvalidInputException($"feature {GdalApi.OGR_F_GetFID(f)} has unknown class_name '{name}'", source);
                         var g = GdalApi.OGR_F_GetGeometryRef(f);
-                        if (g == IntPtr.Zero) continue;
+                        if (g == IntPtr.Zero)
+                        {
+                            if (readError is not null) log.Unreadable(source, GdalApi.OGR_F_GetFID(f), readError);
+                            continue;
+                        }
                         var year = yearField < 0 || GdalApi.OGR_F_IsFieldSetAndNotNull(f, yearField) == 0 ? null : (int?)Year(f, yearField, fields[yearField].RawType);
                         var size = GdalApi.OGR_G_WkbSize(g);
                         if (buffer.Length < size) buffer = new byte[Math.Max(size, buffer.Length * 2)];
@@ -64,10 +70,17 @@ internal static unsafe class LabelLoader
                         }
                         // The general path, as LabelReader and the overlay take it.
                         NetTopologySuite.Geometries.Geometry geometry;
-                        try { geometry = reader.Read(buffer.AsSpan(0, size).ToArray()); }
-                        catch (Exception e) when (e is not OutOfMemoryException) { continue; }
-                        if (geometry.IsEmpty) continue;
-                        if (transform is not null) geometry = GeometryOps.Transform(geometry, transform);
+                        try
+                        {
+                            geometry = reader.Read(buffer.AsSpan(0, size).ToArray());
+                            if (geometry.IsEmpty) continue;
+                            if (transform is not null) geometry = GeometryOps.Transform(geometry, transform);
+                        }
+                        catch (Exception e) when (e is not OutOfMemoryException)
+                        {
+                            log.Unreadable(source, GdalApi.OGR_F_GetFID(f), $"{e.GetType().Name}: {e.Message}");
+                            continue;
+                        }
                         if (restrict is not null)
                         {
                             var clipped = AccuracyAssessor.ClipTo(geometry, restrict);

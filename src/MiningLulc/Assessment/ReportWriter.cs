@@ -16,9 +16,14 @@ public static class ReportWriter
         options = (options ?? AssessOptions.Default).Validate();
         // The plots' library loads beside the assessment (a second core is usually idle while the files are read).
         var warmUp = Task.Run(ReportPlots.WarmUp);
-        var report = options.Method == AssessmentMethod.Raster
-            ? CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress)
-            : AccuracyAssessor.Assess(LabelReader.Read(predicted), LabelReader.Read(reference), restrictTo, progress);
+        AccuracyReport report;
+        if (options.Method == AssessmentMethod.Raster) report = CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress);
+        else
+        {
+            CellCountAssessor.RequireLabelSets(predicted, reference);
+            var log = new LabelReadLog();
+            report = AccuracyAssessor.Assess(LabelReader.Read(predicted, log), LabelReader.Read(reference, log), restrictTo, progress) with { Warnings = log.Warnings };
+        }
         try { warmUp.Wait(); }
         catch (AggregateException) { } // drawing the real plots reports any problem with the library
         Write(report, outDirectory, title);
@@ -30,14 +35,8 @@ public static class ReportWriter
         Directory.CreateDirectory(outDirectory);
         // The plots draw beside the text files (each takes a tenth of a second, mostly start-up).
         var plots = Task.Run(() => ReportPlots.Write(report, outDirectory));
-        WriteAtomically(Path.Combine(outDirectory, "report.json"), report.ToJson());
-        WriteAtomically(Path.Combine(outDirectory, "report.md"), report.ToMarkdown(title));
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, "report.json"), report.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, "report.md"), report.ToMarkdown(title));
         plots.GetAwaiter().GetResult();
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 }

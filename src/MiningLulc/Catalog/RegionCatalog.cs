@@ -36,7 +36,7 @@ public sealed class RegionCatalog
         // Stamps are read in Hilbert order of the sites, so each TIME block is decoded about once
         // (in id order, a 4,000-site region decoded a block per site: 9 s before the first site ran).
         var stamps = new (double? Stamp, string? Reason)[sites.Count];
-        using (var resolver = new SiteYearResolver(timeFiles, settings.TimeNoData))
+        using (var resolver = new SiteYearResolver(timeFiles, settings.TimeNoData, folder.DcmFiles()))
             foreach (var i in SpatialOrder.Order(sites, s => s.Geometry.EnvelopeInternal)) stamps[i] = resolver.Resolve(sites[i]);
         for (var i = 0; i < sites.Count; i++)
         {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace MiningLulc.Catalog;
 
 /// <summary>
-/// The files of a region folder (CONTRACT.md section 3), found through the patterns of
+/// The files of a region folder (docs/inputs.md), found through the patterns of
 /// <see cref="InputSettings"/>. Only lists files; opening them is the readers' job.
 /// </summary>
 public sealed class RegionFolder
@@ -45,7 +45,7 @@ public sealed class RegionFolder
 
     /// <summary>
     /// A region name made safe in file names, changing as little as possible (the files are named
-    /// <c>&lt;region&gt;_NNN.gpkg</c>, CONTRACT.md section 2): path separators, characters no file
+    /// <c>&lt;region&gt;_NNN.gpkg</c>, docs/output-schema.md): path separators, characters no file
     /// system accepts (<c>: * ? " &lt; &gt; |</c>) and control characters become '_', '..' becomes
     /// '__', and leading dots and spaces go; letters of any script, digits, spaces and other
     /// punctuation stay. Whatever a region.json says, nothing is ever written outside the output folder.

@@ -45,7 +45,7 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     /// <summary>All features of the schema: the engine's default.</summary>
     public static FeatureSet Full { get; } = new("full", FeatureSchema.Names);
 
-    /// <summary>The 15 features of the published method, in the authors' order (CONTRACT.md section 7).</summary>
+    /// <summary>The 15 features of the published method, in the authors' order (docs/published-method.md).</summary>
     public static FeatureSet Published { get; } = new("published",
         ["B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B11", "B12", "dh", "MNDWI", "NDBI", "NDVI", "BSI"]);
 

@@ -73,16 +73,64 @@ public static unsafe class Gdal
         return string.IsNullOrWhiteSpace(msg) ? fallback : msg.Trim();
     }
 
-    /// <summary>Throws a <see cref="GdalException"/> naming <paramref name="path"/> when a CPLErr/OGRErr is not 0.</summary>
+    /// <summary>GDAL's CPLE_OutOfMemory: never the fault of a file, whatever the call was doing.</summary>
+    private const int OutOfMemory = 2;
+
+    private static bool LastErrorIsOutOfMemory => GdalApi.CPLGetLastErrorNo() == OutOfMemory;
+
+    /// <summary>Whether a path names no file a user sees: GDAL's in-memory datasets ("" or /vsimem/).</summary>
+    internal static bool IsInMemory(string? path) => string.IsNullOrEmpty(path) || path.StartsWith("/vsimem/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// GDAL could not open or read an input: an <see cref="InvalidInputException"/> naming the file
+    /// (exit 2), unless GDAL ran out of memory (a <see cref="GdalException"/>: not the file's fault).
+    /// </summary>
+    internal static MiningLulcException ReadError(string message, string? path) =>
+        LastErrorIsOutOfMemory ? new GdalException(message, path) : new InvalidInputException(message, path);
+
+    /// <summary>
+    /// GDAL could not write or flush a file: an <see cref="OutputWriteException"/> naming it (disk full,
+    /// I/O error); in-memory datasets and running out of memory are a <see cref="GdalException"/>.
+    /// </summary>
+    internal static MiningLulcException WriteError(string message, string? path) =>
+        IsInMemory(path) || LastErrorIsOutOfMemory ? new GdalException(message, path) : new OutputWriteException(message, path!);
+
+    /// <summary>Throws a <see cref="GdalException"/> (the engine's own work failed) when a CPLErr/OGRErr is not 0.</summary>
     internal static void Check(int code, string what, string? path)
     {
         if (code != 0) throw new GdalException($"{what} failed: {LastError($"error code {code}")}", path);
     }
 
-    /// <summary>Throws when a returned handle is NULL.</summary>
+    /// <summary>Throws a <see cref="GdalException"/> when a returned handle is NULL.</summary>
     internal static IntPtr CheckHandle(IntPtr handle, string what, string? path)
     {
         if (handle == IntPtr.Zero) throw new GdalException($"{what} failed: {LastError("GDAL returned nothing")}", path);
+        return handle;
+    }
+
+    /// <summary>As <see cref="Check"/>, for a call that reads an input (<see cref="ReadError"/>).</summary>
+    internal static void CheckRead(int code, string what, string? path)
+    {
+        if (code != 0) throw ReadError($"{what} failed: {LastError($"error code {code}")}", path);
+    }
+
+    /// <summary>As <see cref="CheckHandle"/>, for a call that reads an input (<see cref="ReadError"/>).</summary>
+    internal static IntPtr CheckReadHandle(IntPtr handle, string what, string? path)
+    {
+        if (handle == IntPtr.Zero) throw ReadError($"{what} failed: {LastError("GDAL returned nothing")}", path);
+        return handle;
+    }
+
+    /// <summary>As <see cref="Check"/>, for a call that writes a file (<see cref="WriteError"/>).</summary>
+    internal static void CheckWrite(int code, string what, string? path)
+    {
+        if (code != 0) throw WriteError($"{what} failed: {LastError($"error code {code}")}", path);
+    }
+
+    /// <summary>As <see cref="CheckHandle"/>, for a call that creates or writes a file (<see cref="WriteError"/>).</summary>
+    internal static IntPtr CheckWriteHandle(IntPtr handle, string what, string? path)
+    {
+        if (handle == IntPtr.Zero) throw WriteError($"{what} failed: {LastError("GDAL returned nothing")}", path);
         return handle;
     }
 }

@@ -24,7 +24,8 @@ public static unsafe class GdalUtils
             fixed (IntPtr* p = handles)
             {
                 var h = GdalApi.GDALWarp(destination, IntPtr.Zero, handles.Length, p, options, &usage);
-                return RasterDataset.Adopt(Gdal.CheckHandle(h, "gdalwarp", sources.Count > 0 ? sources[0].Path : destination), destination);
+                // A warp reads the sources (user files, or a VRT over them); GDAL's message names the file that failed.
+                return RasterDataset.Adopt(Gdal.CheckReadHandle(h, "gdalwarp", sources.Count > 0 ? sources[0].Path : destination), destination);
             }
         }
         finally { GdalApi.GDALWarpAppOptionsFree(options); }
@@ -41,7 +42,7 @@ public static unsafe class GdalUtils
             int usage;
             Gdal.ResetError();
             var h = GdalApi.GDALTranslate(destination, source.Handle, options, &usage);
-            return RasterDataset.Adopt(Gdal.CheckHandle(h, "gdal_translate", source.Path), destination);
+            return RasterDataset.Adopt(Gdal.CheckWriteHandle(h, "gdal_translate", destination), destination);
         }
         finally { GdalApi.GDALTranslateOptionsFree(options); }
     }
@@ -59,7 +60,7 @@ public static unsafe class GdalUtils
             int usage;
             Gdal.ResetError();
             var h = GdalApi.GDALBuildVRT(destination, sourcePaths.Count, null, names.Pointer, options, &usage);
-            return RasterDataset.Adopt(Gdal.CheckHandle(h, "gdalbuildvrt", sourcePaths[0]), destination);
+            return RasterDataset.Adopt(Gdal.CheckReadHandle(h, "gdalbuildvrt", sourcePaths[0]), destination);
         }
         finally { GdalApi.GDALBuildVRTOptionsFree(options); }
     }

@@ -23,7 +23,7 @@ public sealed unsafe class RasterDataset : IDisposable
     /// <summary>The path the dataset was opened or created with ("" for in-memory ones).</summary>
     public string Path { get; }
 
-    /// <summary>Opens a raster read-only (or for update). Throws <see cref="GdalException"/> naming the file.</summary>
+    /// <summary>Opens a raster read-only (or for update). Throws <see cref="InvalidInputException"/> naming the file when GDAL cannot open it.</summary>
     public static RasterDataset Open(string path, bool update = false)
     {
         Gdal.Initialize();
@@ -31,7 +31,7 @@ public sealed unsafe class RasterDataset : IDisposable
             throw new InvalidInputException("file not found", path);
         Gdal.ResetError();
         var h = GdalApi.GDALOpenEx(path, OfRaster | OfVerboseError | (update ? OfUpdate : 0), IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
-        if (h == IntPtr.Zero) throw new GdalException($"not a readable raster ({Gdal.LastError("unknown format")})", path);
+        if (h == IntPtr.Zero) throw Gdal.ReadError($"not a readable raster ({Gdal.LastError("unknown format")})", path);
         return new RasterDataset(h, path);
     }
 
@@ -43,13 +43,13 @@ public sealed unsafe class RasterDataset : IDisposable
         using var options = new Utf8StringList(profile.CreationOptions);
         Gdal.ResetError();
         var h = GdalApi.GDALCreate(driver, path, profile.Width, profile.Height, profile.BandCount, (int)profile.DataType, options.Pointer);
-        var ds = new RasterDataset(Gdal.CheckHandle(h, "create raster", path), path);
+        var ds = new RasterDataset(Gdal.CheckWriteHandle(h, "create raster", path), path);
         ds.SetTransform(profile.Transform);
-        if (!string.IsNullOrEmpty(profile.CrsWkt)) Gdal.Check(GdalApi.GDALSetProjection(h, profile.CrsWkt), "set CRS", path);
+        if (!string.IsNullOrEmpty(profile.CrsWkt)) Gdal.CheckWrite(GdalApi.GDALSetProjection(h, profile.CrsWkt), "set CRS", path);
         for (var b = 1; b <= profile.BandCount; b++)
         {
             var band = ds.Band(b);
-            if (profile.NoData is double nd) Gdal.Check(GdalApi.GDALSetRasterNoDataValue(band, nd), "set nodata", path);
+            if (profile.NoData is double nd) Gdal.CheckWrite(GdalApi.GDALSetRasterNoDataValue(band, nd), "set nodata", path);
             if (b <= profile.BandDescriptions.Count) GdalApi.GDALSetDescription(band, profile.BandDescriptions[b - 1]);
         }
         return ds;
@@ -90,7 +90,7 @@ public sealed unsafe class RasterDataset : IDisposable
     {
         var t = stackalloc double[6];
         transform.ToArray().CopyTo(new Span<double>(t, 6));
-        Gdal.Check(GdalApi.GDALSetGeoTransform(Handle, t), "set geotransform", Path);
+        Gdal.CheckWrite(GdalApi.GDALSetGeoTransform(Handle, t), "set geotransform", Path);
     }
 
     /// <summary>The CRS as WKT ("" when the file has none).</summary>
@@ -143,11 +143,11 @@ public sealed unsafe class RasterDataset : IDisposable
                 fixed (short* p = entry) GdalApi.GDALSetColorEntry(table, i, p);
             }
             Gdal.ResetError();
-            Gdal.Check(GdalApi.GDALSetRasterColorTable(h, table), "set colour table", Path);
+            Gdal.CheckWrite(GdalApi.GDALSetRasterColorTable(h, table), "set colour table", Path);
         }
         finally { GdalApi.GDALDestroyColorTable(table); }
         using var list = new Utf8StringList(names);
-        Gdal.Check(GdalApi.GDALSetRasterCategoryNames(h, list.Pointer), "set category names", Path);
+        Gdal.CheckWrite(GdalApi.GDALSetRasterCategoryNames(h, list.Pointer), "set category names", Path);
     }
 
     /// <summary>A band's palette (RGBA per index), empty when it has none.</summary>
@@ -164,7 +164,7 @@ public sealed unsafe class RasterDataset : IDisposable
         return result;
     }
 
-    public void SetNoData(int band, double value) => Gdal.Check(GdalApi.GDALSetRasterNoDataValue(Band(band), value), "set nodata", Path);
+    public void SetNoData(int band, double value) => Gdal.CheckWrite(GdalApi.GDALSetRasterNoDataValue(Band(band), value), "set nodata", Path);
 
     /// <summary>Reads a window of one band into <paramref name="destination"/> (row-major, window-sized), converting to T.</summary>
     public void Read<T>(int band, Window window, Span<T> destination) where T : unmanaged
@@ -186,7 +186,10 @@ public sealed unsafe class RasterDataset : IDisposable
         {
             var err = GdalApi.GDALRasterIO(h, write ? 1 : 0, window.ColOff, window.RowOff, window.Width, window.Height,
                 p, window.Width, window.Height, (int)type, 0, 0);
-            if (err != 0) throw new GdalException($"{(write ? "writing" : "reading")} band {band} window {window} failed: {Gdal.LastError("I/O error")}", Path);
+            if (err == 0) return;
+            var message = $"{(write ? "writing" : "reading")} band {band} window {window} failed: {Gdal.LastError("I/O error")}";
+            // Reading a file (or a VRT over files) that fails is the input's fault; an in-memory raster's, the engine's.
+            throw write ? Gdal.WriteError(message, Path) : DriverName == "MEM" ? new GdalException(message, Path) : Gdal.ReadError(message, Path);
         }
     }
 
@@ -212,6 +215,20 @@ public sealed unsafe class RasterDataset : IDisposable
         : typeof(T) == typeof(int) ? RasterDataType.Int32
         : typeof(T) == typeof(uint) ? RasterDataType.UInt32
         : throw new NotSupportedException($"no GDAL type for {typeof(T)}");
+
+    /// <summary>
+    /// Closes the dataset, which flushes it, and throws an <see cref="OutputWriteException"/> when GDAL
+    /// reported an error while doing so (disk full): GDALClose returns nothing before GDAL 3.7, so the
+    /// error state is read after it. Call it before renaming a written file into place. Dispose after
+    /// Close does nothing.
+    /// </summary>
+    public void Close()
+    {
+        if (handle.IsClosed) return;
+        Gdal.ResetError();
+        handle.Dispose();
+        if (GdalApi.CPLGetLastErrorType() >= 3) throw Gdal.WriteError($"closing failed: {Gdal.LastError("error while flushing")}", Path);
+    }
 
     public void Dispose() => handle.Dispose();
 

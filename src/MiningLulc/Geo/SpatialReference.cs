@@ -113,8 +113,10 @@ public sealed unsafe class CoordinateTransform : SafeHandle
     {
         Gdal.Initialize();
         Gdal.ResetError();
-        SetHandle(Gdal.CheckHandle(GdalApi.OCTNewCoordinateTransformation(source.Handle, target.Handle),
-            $"transformation {source} -> {target}", null));
+        // The CRSs come from the inputs (a layer's, a composite's): one PROJ cannot link is the input's fault.
+        var h = GdalApi.OCTNewCoordinateTransformation(source.Handle, target.Handle);
+        if (h == IntPtr.Zero) throw Gdal.ReadError($"no coordinate transformation from {source} to {target}: {Gdal.LastError("PROJ knows none")}", null);
+        SetHandle(h);
         Source = source.ToString();
         Target = target.ToString();
     }

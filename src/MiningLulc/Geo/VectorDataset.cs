@@ -12,6 +12,9 @@ public sealed record FieldInfo(string Name, FieldType Type, int RawType);
 /// <summary>One feature read from a layer: its FID, attribute values by field name, and geometry (null when none).</summary>
 public sealed record VectorFeature(long Fid, IReadOnlyDictionary<string, object?> Attributes, Geometry? Geometry)
 {
+    /// <summary>Why the feature has no <see cref="Geometry"/> although the file holds one (unreadable WKB, a type that cannot be read); null when it was read or there is none.</summary>
+    public string? GeometryError { get; init; }
+
     public long? GetInt64(string field) => Attributes.TryGetValue(field, out var v) && v is not null ? Convert.ToInt64(v) : null;
     public double? GetDouble(string field) => Attributes.TryGetValue(field, out var v) && v is not null ? Convert.ToDouble(v) : null;
     public string? GetString(string field) => Attributes.TryGetValue(field, out var v) ? v?.ToString() : null;
@@ -39,7 +42,7 @@ public sealed unsafe class VectorDataset : IDisposable
             throw new InvalidInputException("file not found", path);
         Gdal.ResetError();
         var h = GdalApi.GDALOpenEx(path, OfVector | OfVerboseError | (update ? OfUpdate : 0), IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
-        if (h == IntPtr.Zero) throw new GdalException($"not a readable vector dataset ({Gdal.LastError("unknown format")})", path);
+        if (h == IntPtr.Zero) throw Gdal.ReadError($"not a readable vector dataset ({Gdal.LastError("unknown format")})", path);
         return new VectorDataset(h, path);
     }
 
@@ -51,7 +54,7 @@ public sealed unsafe class VectorDataset : IDisposable
         using var opts = new Utf8StringList(options);
         Gdal.ResetError();
         var h = GdalApi.GDALCreate(d, path, 0, 0, 0, 0, opts.Pointer);
-        return new VectorDataset(Gdal.CheckHandle(h, "create vector dataset", path), path);
+        return new VectorDataset(Gdal.CheckWriteHandle(h, "create vector dataset", path), path);
     }
 
     public int LayerCount => GdalApi.GDALDatasetGetLayerCount(Handle);
@@ -70,17 +73,18 @@ public sealed unsafe class VectorDataset : IDisposable
         using var opts = new Utf8StringList(options);
         Gdal.ResetError();
         var h = GdalApi.GDALDatasetCreateLayer(Handle, name, srs?.Handle ?? IntPtr.Zero, geometryType, opts.Pointer);
-        return new VectorLayer(this, Gdal.CheckHandle(h, $"create layer {name}", Path));
+        return new VectorLayer(this, Gdal.CheckWriteHandle(h, $"create layer {name}", Path));
     }
 
     /// <summary>Runs <paramref name="body"/> in one transaction: committed when it returns, rolled back when it throws.</summary>
     public void InTransaction(Action body)
     {
         Gdal.ResetError();
-        Gdal.Check(GdalApi.GDALDatasetStartTransaction(Handle, 0), "start transaction", Path);
+        Gdal.CheckWrite(GdalApi.GDALDatasetStartTransaction(Handle, 0), "start transaction", Path);
         try { body(); }
         catch { GdalApi.GDALDatasetRollbackTransaction(Handle); throw; }
-        Gdal.Check(GdalApi.GDALDatasetCommitTransaction(Handle), "commit transaction", Path);
+        Gdal.ResetError();
+        Gdal.CheckWrite(GdalApi.GDALDatasetCommitTransaction(Handle), "commit transaction", Path);
     }
 
     /// <summary>
@@ -94,7 +98,7 @@ public sealed unsafe class VectorDataset : IDisposable
         if (handle.IsClosed) return;
         Gdal.ResetError();
         handle.Dispose();
-        if (GdalApi.CPLGetLastErrorType() >= 3) throw new GdalException($"closing failed: {Gdal.LastError("error while flushing")}", Path);
+        if (GdalApi.CPLGetLastErrorType() >= 3) throw Gdal.WriteError($"closing failed: {Gdal.LastError("error while flushing")}", Path);
     }
 
     public void Dispose() => handle.Dispose();
@@ -143,7 +147,7 @@ public sealed unsafe class VectorLayer
     public void CreateField(string name, FieldType type)
     {
         var f = GdalApi.OGR_Fld_Create(name, (int)type);
-        try { Gdal.ResetError(); Gdal.Check(GdalApi.OGR_L_CreateField(Handle, f, 1), $"create field {name}", owner.Path); }
+        try { Gdal.ResetError(); Gdal.CheckWrite(GdalApi.OGR_L_CreateField(Handle, f, 1), $"create field {name}", owner.Path); }
         finally { GdalApi.OGR_Fld_Destroy(f); }
     }
 
@@ -159,9 +163,15 @@ public sealed unsafe class VectorLayer
             if (f == IntPtr.Zero)
             {
                 var err = GdalApi.CPLGetLastErrorType();
-                if (err >= 3) throw new GdalException($"reading layer {Name} failed: {Gdal.LastError("read error")}", owner.Path);
+                if (err >= 3)
+                {
+                    var message = $"reading layer {Name} failed: {Gdal.LastError("read error")}";
+                    throw Gdal.IsInMemory(owner.Path) ? new GdalException(message, owner.Path) : Gdal.ReadError(message, owner.Path);
+                }
                 yield break;
             }
+            // OGR returns a feature whose geometry blob it cannot parse with a NULL geometry and an error set.
+            var geometryError = GdalApi.CPLGetLastErrorType() >= 3 ? Gdal.LastError("unreadable geometry") : null;
             VectorFeature feature;
             try
             {
@@ -177,9 +187,11 @@ public sealed unsafe class VectorLayer
                     };
                 }
                 Geometry? geometry;
-                try { geometry = OgrGeometry.ToNts(GdalApi.OGR_F_GetGeometryRef(f), factory); }
-                catch (Exception e) when (e is not OutOfMemoryException) { geometry = null; }
-                feature = new VectorFeature(GdalApi.OGR_F_GetFID(f), values, geometry);
+                var ogr = GdalApi.OGR_F_GetGeometryRef(f);
+                try { geometry = OgrGeometry.ToNts(ogr, factory); }
+                catch (Exception e) when (e is not OutOfMemoryException) { geometry = null; geometryError = $"{e.GetType().Name}: {e.Message}"; }
+                if (ogr != IntPtr.Zero && geometry is not null) geometryError = null; // the error was about something else
+                feature = new VectorFeature(GdalApi.OGR_F_GetFID(f), values, geometry) { GeometryError = geometryError };
             }
             finally { GdalApi.OGR_F_Destroy(f); }
             yield return feature;
@@ -208,7 +220,7 @@ public sealed unsafe class VectorLayer
             }
             if (geometry is not null) GdalApi.OGR_F_SetGeometryDirectly(f, OgrGeometry.FromNts(geometry));
             Gdal.ResetError();
-            Gdal.Check(GdalApi.OGR_L_CreateFeature(Handle, f), $"write feature to {Name}", owner.Path);
+            Gdal.CheckWrite(GdalApi.OGR_L_CreateFeature(Handle, f), $"write feature to {Name}", owner.Path);
         }
         finally { GdalApi.OGR_F_Destroy(f); }
     }

@@ -29,7 +29,8 @@ public sealed record InspectionReport(string Title, IReadOnlyList<(string Key, s
 
 /// <summary>
 /// Looks at a raster, a GeoPackage or zip of them, a model, or a region folder and says what it is
-/// and what is wrong with it. Never throws for bad content: problems are part of the report.
+/// and what is wrong with it. Problems in what it can open are part of the report (and make the
+/// command exit 1, like a validator); a file it cannot open at all is an error naming it.
 /// </summary>
 public static class Inspector
 {
@@ -83,7 +84,7 @@ public static class Inspector
             var buffer = new float[w.Area];
             for (var b = 1; b <= ds.BandCount; b++) ds.Read(b, w, buffer.AsSpan());
         }
-        catch (GdalException e) { problems.Add(e.Message); }
+        catch (InvalidInputException e) { problems.Add(e.Message); }
         return new InspectionReport($"raster {path}", facts, problems);
     }
 
@@ -148,6 +149,9 @@ public static class Inspector
             ("labels", f.LabelFiles().Count == 0 ? "none" : string.Join(", ", f.LabelFiles().Select(Path.GetFileName))),
         };
         var problems = catalog.Problems.Select(p => $"feature {p.Fid} (site {p.Id?.ToString(Inv) ?? "?"}): {p.Reason}").ToList();
+        // Tiles GDAL cannot open: the sites on them are skipped (listed below); the file itself is the problem to fix.
+        foreach (var (files, kind) in new[] { (f.DcmFiles(), "DCM"), (f.TimeFiles(), "DCM TIME") })
+            problems.AddRange(TileSet.Open(files, kind).Unreadable.Select(t => $"{kind} tile {t.Reason}"));
         foreach (var year in f.S2Years())
         {
             // Opening each year's composite finds what would stop its sites: unnamed bands, mixed CRS, missing bands.

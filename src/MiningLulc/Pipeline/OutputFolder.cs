@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace MiningLulc.Pipeline;
 
 /// <summary>
-/// A run's claim on OUTDIR (CONTRACT.md section 4.1). An output folder holds one region: the first
+/// A run's claim on OUTDIR (README.md, "Batch runs"). An output folder holds one region: the first
 /// run records which (<c>work/region.json</c>: name and folder), and a run of another region into it
 /// is refused, naming both. One process at a time per part of the work: a run without a shard takes
 /// <c>.run.lock</c>, shard I/N takes <c>.shard-I-of-N.lock</c> (advisory file locks, released when

@@ -6,7 +6,7 @@ using MiningLulc.Training;
 
 namespace MiningLulc.Pipeline;
 
-/// <summary>The figures of CONTRACT.md section 6 (each a median over several runs).</summary>
+/// <summary>The figures of docs/benchmarks.md (each a median over several runs).</summary>
 public sealed record BenchResult
 {
     [JsonPropertyName("features_mpx_per_s")] public double FeaturesMpxPerS { get; init; }

@@ -111,7 +111,8 @@ public static class RegionRunner
                     store.Save(key, report, site.Regions);
                     doneKeys[entry.Site.Id] = key;
                 }
-                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                // A result that cannot be written (disk full) is no fault of the site: it stops the run.
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException and not OutputWriteException)
                 {
                     report = new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0);
                 }
@@ -132,27 +133,29 @@ public static class RegionRunner
             return new RunResult(region, [], null, siteReports, siteReports.Sum(r => r.Features), shardManifest) { Reused = reused };
         }
 
-        progress?.Report(new PipelineProgress("write", 0, doneKeys.Count));
         var previous = PreviousFiles(request.OutDirectory, region);
-        long features = 0;
-        var written = 0;
-        IEnumerable<GpkgTileWriter.NumberedRegion> Numbered()
-        {
-            foreach (var (siteId, key) in doneKeys.OrderBy(kv => kv.Key))
-            {
-                var stored = store.TryLoad(siteId, key)
-                    ?? throw new MiningLulcException($"the stored result of site {siteId} disappeared or changed while the GeoPackages were written ({output.WorkDirectory}): is another run writing this folder?");
-                foreach (var r in stored.Regions) yield return new GpkgTileWriter.NumberedRegion(++features, r);
-                progress?.Report(new PipelineProgress("write", ++written, doneKeys.Count));
-            }
-        }
         var writeClock = System.Diagnostics.Stopwatch.StartNew();
-        var files = GpkgTileWriter.Write(request.OutDirectory, region, Numbered(), config.Vectorize.MaxFeaturesPerFile);
+        var plan = FilePlan.Of(siteReports.Where(r => doneKeys.ContainsKey(r.SiteId)).Select(r => (r.SiteId, r.Features)), config.Vectorize.MaxFeaturesPerFile);
+        progress?.Report(new PipelineProgress("write", 0, plan.Files));
+        var files = new string[plan.Files];
+        var written = 0;
+        // Files hold fixed ranges of index_n, so each can be written on its own, in parallel; each
+        // writer streams the stored results of the sites in its range, one site at a time.
+        Parallel.For(1, plan.Files + 1, new ParallelOptions { MaxDegreeOfParallelism = request.Workers, CancellationToken = cancel }, file =>
+        {
+            files[file - 1] = GpkgTileWriter.WriteFile(request.OutDirectory, region, file, plan.Features(file, siteId =>
+            {
+                var stored = store.TryLoad(siteId, doneKeys[siteId])
+                    ?? throw new MiningLulcException($"the stored result of site {siteId} disappeared or changed while the GeoPackages were written ({output.WorkDirectory}): is another run writing this folder?");
+                return stored.Regions;
+            }), config.Vectorize.MaxFeaturesPerFile);
+            progress?.Report(new PipelineProgress("write", Interlocked.Increment(ref written), plan.Files));
+        });
+        var features = plan.Total;
         // Files an earlier run of this folder wrote and this one did not (fewer features now) would mislead readers.
         foreach (var stale in previous.Except(files.Select(Path.GetFileName), StringComparer.Ordinal))
             File.Delete(Path.Combine(request.OutDirectory, stale!));
-        var zip = request.Zip && files.Count > 0 ? GpkgTileWriter.Zip(request.OutDirectory, region, files) : null;
-        progress?.Report(new PipelineProgress("write", doneKeys.Count, doneKeys.Count));
+        var zip = request.Zip && files.Length > 0 ? GpkgTileWriter.Zip(request.OutDirectory, region, files) : null;
 
         var writeSeconds = Math.Round(writeClock.Elapsed.TotalSeconds, 3);
         var manifest = WriteManifest(request, region, files, zip, siteReports, features, "manifest.json", writeSeconds);

@@ -12,7 +12,7 @@ using NetTopologySuite.IO;
 namespace MiningLulc.Pipeline;
 
 /// <summary>
-/// The key a stored site result must carry to be reused (CONTRACT.md section 4.1): a hash of
+/// The key a stored site result must carry to be reused (README.md, "Batch runs"): a hash of
 /// everything that made it — the engine build, the model's content, the effective settings, the
 /// site's geometry and the area it owns, its year, and the identity (path, size, modification time)
 /// of the raster files it read: every file of its year's composite folder and the DCM and TIME

@@ -91,7 +91,7 @@ public sealed record ChildRun(int ExitCode, double WallSeconds, double PeakRssMb
 /// the real <c>run</c> command in a child process with all cores, one model trained beforehand on a
 /// small region (so training is not in the figures). Per size: wall time, classified pixels per
 /// second, the child's peak RSS and seconds per site. Memory must not grow with the number of
-/// sites (CONTRACT.md section 4.1), so <see cref="ScaleBenchResult.MemoryFlat"/> should stay near 1.
+/// sites (README.md, "Batch runs"), so <see cref="ScaleBenchResult.MemoryFlat"/> should stay near 1.
 /// </summary>
 public static partial class ScaleBench
 {
@@ -192,7 +192,7 @@ public static partial class ScaleBench
                         $"{options.PollInterval.TotalMilliseconds:0} ms from /proc, or the kernel's maxrss of the ended child (getrusage) when that is higher",
                     ["cpu_s"] = "user + system CPU seconds of the run child (getrusage of the ended child)",
                     ["time_linear"] = "s/site of the largest size over s/site of the smallest (1 = linear; below 1 = fixed start-up costs amortized)",
-                    ["memory_flat"] = "peak RSS of the largest size over that of the smallest (1 = flat, CONTRACT.md section 4.1)",
+                    ["memory_flat"] = "peak RSS of the largest size over that of the smallest (1 = flat, README.md, Batch runs)",
                 },
             };
         }

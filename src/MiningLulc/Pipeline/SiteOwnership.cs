@@ -5,7 +5,7 @@ using NetTopologySuite.Index.Strtree;
 namespace MiningLulc.Pipeline;
 
 /// <summary>
-/// Where sites overlap, the site with the smaller id keeps the area (CONTRACT.md section 2.1):
+/// Where sites overlap, the site with the smaller id keeps the area (docs/output-schema.md):
 /// each site owns its polygon minus every overlapping site with a smaller id. EPSG:4326.
 /// </summary>
 public static class SiteOwnership

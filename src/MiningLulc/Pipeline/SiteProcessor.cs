@@ -67,7 +67,8 @@ public sealed class SiteProcessor : IDisposable
         var classes = new byte[layout.Grid.PixelCount];
         var counter = new CoverageCounter(layout);
         clock.Restart();
-        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize))
+        // Coverage is all the pipeline needs the stamps for: when they are all of the site's year, skip warping them.
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: !layout.StampsAllOfSiteYear))
         {
             counter.Add(block, interior);
             clock.Lap(StageClock.Stage.ReadWarp);

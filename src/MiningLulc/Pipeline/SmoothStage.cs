@@ -5,7 +5,7 @@ using MiningLulc.Smooth;
 namespace MiningLulc.Pipeline;
 
 /// <summary>
-/// The optional majority filter between classification and vectorization (CONTRACT.md section 7):
+/// The optional majority filter between classification and vectorization (docs/published-method.md):
 /// pixel centres go to metres in the site's UTM zone — the zone of the mean longitude/latitude of
 /// the classified pixels' centres, straight from the grid CRS through PROJ — and every classified
 /// pixel takes the majority class of its k nearest classified pixels.

@@ -19,10 +19,18 @@ public sealed record TrainRequest
 }
 
 /// <summary>Labelled pixels of the training sites and of the held-out sites, the regions' names, and the sites that could not be sampled.</summary>
-public sealed record TrainingSamples(TrainingTable Train, TrainingTable HeldOut, IReadOnlyList<string> Regions, IReadOnlyList<SiteReport> Problems);
+public sealed record TrainingSamples(TrainingTable Train, TrainingTable HeldOut, IReadOnlyList<string> Regions, IReadOnlyList<SiteReport> Problems)
+{
+    /// <summary>Label features left out because their geometry cannot be read (per file: count, first fid).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>A trained model and the sites it held out.</summary>
-public sealed record TrainResult(ClassifierModel Model, IReadOnlyList<long> TrainingSites, IReadOnlyList<long> HeldOutSites, IReadOnlyList<SiteReport> Problems);
+public sealed record TrainResult(ClassifierModel Model, IReadOnlyList<long> TrainingSites, IReadOnlyList<long> HeldOutSites, IReadOnlyList<SiteReport> Problems)
+{
+    /// <summary>What the user should know but did not stop training: label features left out because their geometry cannot be read (per file: count, first fid).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Trains a model on the labelled sites of one or more regions: per site, the reference labels are
@@ -60,7 +68,10 @@ public static class TrainingRunner
             model = new ClassifierModel(model, model.Card with { Holdout = holdout });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));
-        return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems);
+        return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems)
+        {
+            Warnings = samples.Warnings,
+        };
     }
 
     /// <summary>
@@ -77,13 +88,14 @@ public static class TrainingRunner
         var test = new TrainingTable(set.Names.Count);
         var problems = new ConcurrentBag<SiteReport>();
         var names = new List<string>();
+        var labelLog = new LabelReadLog();
         foreach (var regionDir in request.Regions)
         {
             var catalog = RegionCatalog.Build(regionDir, config.Input);
             names.Add(catalog.Folder.Name);
             var labelFiles = catalog.Folder.LabelFiles();
             if (labelFiles.Count == 0) throw new InvalidInputException($"has no reference labels in {config.Input.LabelsFolder}/ (needed to train)", catalog.Folder.Directory);
-            var labels = labelFiles.SelectMany(LabelReader.Read).ToList();
+            var labels = labelFiles.SelectMany(f => LabelReader.Read(f, labelLog)).ToList();
             var index = new STRtree<LabelPolygon>();
             foreach (var l in labels) index.Insert(l.Geometry.EnvelopeInternal, l);
             index.Build();
@@ -117,6 +129,6 @@ public static class TrainingRunner
             foreach (var (id, t) in tables.OrderBy(kv => kv.Key))
                 (IsHeldOut(id, request.Holdout, config.Training.Seed) ? test : train).AddRange(t);
         }
-        return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList());
+        return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList()) { Warnings = labelLog.Warnings };
     }
 }

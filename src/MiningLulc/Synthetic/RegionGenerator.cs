@@ -27,7 +27,7 @@ public sealed record SynthSummary(string Directory, string Region, int Sites, IR
     string S2CrsName, IReadOnlyDictionary<string, double> ClassShares);
 
 /// <summary>
-/// Writes a synthetic region folder of CONTRACT.md section 3 with known truth: mining sites in
+/// Writes a synthetic region folder of docs/inputs.md with known truth: mining sites in
 /// EPSG:4326 (<see cref="SitePlanner"/>, <see cref="MineLayout"/>), Sentinel-2-like composites per
 /// year (<see cref="CompositeRenderer"/>) on the 10 m UTM grid or, on request, in EPSG:4326 at Earth
 /// Engine's scale 10 (nearest neighbour from the UTM rendering, as Earth Engine resamples), in one

@@ -5,7 +5,7 @@ namespace MiningLulc.Synthetic;
 
 /// <summary>
 /// The ground truth of a whole region in UTM metres: which site owns a point (the smaller site id
-/// where sites overlap, as CONTRACT.md section 2.1 rules), and what lies there; outside every site,
+/// where sites overlap, as docs/output-schema.md rules), and what lies there; outside every site,
 /// the natural landscape. Thread-safe (the point locators are read-only after construction).
 /// </summary>
 internal sealed class SyntheticWorld

@@ -114,19 +114,16 @@ public sealed class ClassifierModel
     /// <summary>Scores per row: the number of classes present in training.</summary>
     internal int ScoreCount => payload.Classifier.ScoreCount;
 
-    public void Save(string path)
+    /// <summary>Writes the model zip to a temporary name beside <paramref name="path"/> and renames it when complete.</summary>
+    public void Save(string path) => AtomicFile.Write(path, tmp =>
     {
-        var tmp = path + ".tmp";
         using (var stream = File.Create(tmp)) payload.WriteZip(stream);
-        using (var zip = ZipFile.Open(tmp, ZipArchiveMode.Update))
-        {
-            var entry = zip.CreateEntry(CardEntry, CompressionLevel.Optimal);
-            entry.LastWriteTime = EntryTime;
-            using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
-            w.Write(Card.ToJson());
-        }
-        File.Move(tmp, path, overwrite: true);
-    }
+        using var zip = ZipFile.Open(tmp, ZipArchiveMode.Update);
+        var entry = zip.CreateEntry(CardEntry, CompressionLevel.Optimal);
+        entry.LastWriteTime = EntryTime;
+        using var w = new StreamWriter(entry.Open(), new UTF8Encoding(false));
+        w.Write(Card.ToJson());
+    });
 
     public static ClassifierModel Load(string path)
     {

@@ -35,7 +35,10 @@ internal abstract class ModelPayload
     /// <summary>Writes the payload as a zip of its own entries (the card is added by <see cref="ClassifierModel.Save"/>). Same payload, same entry bytes.</summary>
     public abstract void WriteZip(Stream stream);
 
-    /// <summary>The payload of a model zip: the forest when it holds <see cref="RandomForestFormat.EntryName"/>, else ML.NET's model.</summary>
+    /// <summary>
+    /// The payload of a model zip: the forest when it holds <see cref="RandomForestFormat.EntryName"/>,
+    /// else ML.NET's model. A payload that cannot be read is an <see cref="InvalidInputException"/> naming the file.
+    /// </summary>
     public static ModelPayload Read(string path, int width)
     {
         using (var zip = ZipFile.OpenRead(path))
@@ -43,7 +46,12 @@ internal abstract class ModelPayload
             if (zip.GetEntry(RandomForestFormat.EntryName) is { } entry)
             {
                 using var buffer = new MemoryStream();
-                using (var s = entry.Open()) s.CopyTo(buffer);
+                try
+                {
+                    using var s = entry.Open();
+                    s.CopyTo(buffer);
+                }
+                catch (InvalidDataException e) { throw new InvalidInputException($"{RandomForestFormat.EntryName} inside cannot be unpacked ({e.Message})", path, e); }
                 buffer.Position = 0;
                 var forest = RandomForestFormat.Read(buffer, path);
                 if (forest.FeatureCount != width) throw new InvalidInputException($"the forest reads {forest.FeatureCount} features; its card lists {width}", path);
@@ -51,8 +59,24 @@ internal abstract class ModelPayload
             }
         }
         var ml = new MLContext(seed: 0);
-        using var stream = File.OpenRead(path);
-        return new MlNetPayload(ml, ml.Model.Load(stream, out _), width);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return new MlNetPayload(ml, ml.Model.Load(stream, out _), width);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or MiningLulcException))
+        {
+            // A valid zip and card around a payload ML.NET cannot load (damaged, truncated, edited, or
+            // another program's): the user's file is unusable, which is not an internal error. ML.NET
+            // throws many types for this (InvalidOperationException, FormatException, InvalidDataException, ...).
+            throw new InvalidInputException($"the ML.NET model inside cannot be loaded ({Innermost(e).Message.Trim()}): the file is damaged or not written by 'train'; train it again", path, e);
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
     }
 }
 

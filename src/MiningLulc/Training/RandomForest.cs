@@ -36,9 +36,10 @@ public sealed record RandomForestFit(RandomForestModel Forest, OutOfBagEstimate 
 /// impute the rows), and the authors' samples had none (Earth Engine's <c>sampleRegions</c> drops a
 /// pixel where any band is masked). So training rows with a missing feature (a DCM void in
 /// <c>dh</c>) are left out, and counted. At prediction a missing value must still go somewhere,
-/// because the engine classifies void pixels (CONTRACT.md section 2.1) where R would have no class:
-/// each split sends it to the child that held more of the node's bootstrap draws, the majority
-/// direction (rpart's rule when no surrogate split applies), fixed at training and stored per split.
+/// because the engine classifies void pixels (docs/output-schema.md, "What becomes a polygon")
+/// where R would have no class: each split sends it to the child that held more of the node's
+/// bootstrap draws, the majority direction (rpart's rule when no surrogate split applies), fixed at
+/// training and stored per split.
 /// </para>
 /// Deterministic: tree <c>t</c> draws from its own generator, a fixed function of the seed and t, so
 /// the forest is the same bytes whatever the number of threads and the order trees finish in.

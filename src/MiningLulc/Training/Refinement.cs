@@ -3,7 +3,7 @@ using MiningLulc.Features;
 namespace MiningLulc.Training;
 
 /// <summary>
-/// The authors' training-sample refinement (CONTRACT.md section 7): a training pixel is kept only
+/// The authors' training-sample refinement (docs/published-method.md): a training pixel is kept only
 /// when it passes its class's rule. Thresholds come from <see cref="RefinementSettings"/>.
 /// A rule on dh fails when dh is missing (a void cannot prove the rule).
 /// </summary>

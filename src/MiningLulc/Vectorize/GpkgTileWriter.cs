@@ -21,53 +21,92 @@ public static class GpkgTileWriter
     /// </summary>
     public static IReadOnlyList<string> Write(string outDirectory, string region, IEnumerable<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile)
     {
-        if (maxPerFile is < 1 or > PublishedSchema.MaxFeaturesPerFile) throw new ArgumentOutOfRangeException(nameof(maxPerFile));
-        Directory.CreateDirectory(outDirectory);
+        CheckMaxPerFile(maxPerFile);
         var paths = new List<string>();
-        using var wgs84 = SpatialReference.Wgs84();
         using var next = features.GetEnumerator();
         var more = next.MoveNext();
         while (more)
-        {
-            var stem = PublishedSchema.FileStem(region, paths.Count + 1);
-            var path = Path.Combine(outDirectory, stem + ".gpkg");
-            var tmp = Path.Combine(outDirectory, "." + stem + ".tmp.gpkg");
-            if (File.Exists(tmp)) File.Delete(tmp);
-            try
-            {
-                using var ds = VectorDataset.Create(tmp, "GPKG");
-                var layer = ds.CreateLayer(stem, wgs84, 6 /* wkbMultiPolygon */,
-                    [$"FID={PublishedSchema.FidColumn}", $"GEOMETRY_NAME={PublishedSchema.GeometryColumn}", "SPATIAL_INDEX=YES"]);
-                foreach (var (name, type) in PublishedSchema.Fields) layer.CreateField(name, type);
-                ds.InTransaction(() =>
-                {
-                    for (var fid = 1; fid <= maxPerFile && more; fid++)
-                    {
-                        var (indexN, r) = next.Current;
-                        layer.Write(fid, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year], r.Geometry);
-                        more = next.MoveNext();
-                    }
-                });
-                ds.Close(); // a failed final flush throws here, before the file is renamed into place
-            }
-            catch
-            {
-                File.Delete(tmp); // never leave a half-written file behind
-                throw;
-            }
-            File.Move(tmp, path, overwrite: true);
-            paths.Add(path);
-        }
+            paths.Add(WriteFile(outDirectory, region, paths.Count + 1, maxPerFile, next, ref more));
         return paths;
     }
 
-    /// <summary>Packs the files into <c>&lt;region&gt;.zip</c> with pinned timestamps (reproducible).</summary>
+    /// <summary>
+    /// Writes file number <paramref name="fileNumber"/> (1-based) from exactly its features, in order:
+    /// files of one region are independent, so they may be written in parallel.
+    /// </summary>
+    public static string WriteFile(string outDirectory, string region, int fileNumber, IEnumerable<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile)
+    {
+        CheckMaxPerFile(maxPerFile);
+        using var next = features.GetEnumerator();
+        var more = next.MoveNext();
+        if (!more) throw new ArgumentException("a file needs at least one feature", nameof(features));
+        var path = WriteFile(outDirectory, region, fileNumber, maxPerFile, next, ref more);
+        if (more) throw new ArgumentException($"more than {maxPerFile} features for one file", nameof(features));
+        return path;
+    }
+
+    private static void CheckMaxPerFile(int maxPerFile)
+    {
+        if (maxPerFile is < 1 or > PublishedSchema.MaxFeaturesPerFile) throw new ArgumentOutOfRangeException(nameof(maxPerFile));
+    }
+
+    /// <summary>One file from the enumerator's current feature on, at most <paramref name="maxPerFile"/> of them.</summary>
+    private static string WriteFile(string outDirectory, string region, int fileNumber, int maxPerFile, IEnumerator<NumberedRegion> next, ref bool more)
+    {
+        Directory.CreateDirectory(outDirectory);
+        using var wgs84 = SpatialReference.Wgs84();
+        var stem = PublishedSchema.FileStem(region, fileNumber);
+        var path = Path.Combine(outDirectory, stem + ".gpkg");
+        var tmp = Path.Combine(outDirectory, "." + stem + ".tmp.gpkg");
+        // A run killed while writing leaves the temporary file, and maybe SQLite's journal, beside it:
+        // both go, so nothing of the killed run lingers or mixes with this one.
+        DeleteWithSidecars(tmp);
+        var stillMore = more;
+        try
+        {
+            using var ds = VectorDataset.Create(tmp, "GPKG");
+            var layer = ds.CreateLayer(stem, wgs84, 6 /* wkbMultiPolygon */,
+                [$"FID={PublishedSchema.FidColumn}", $"GEOMETRY_NAME={PublishedSchema.GeometryColumn}", "SPATIAL_INDEX=YES"]);
+            foreach (var (name, type) in PublishedSchema.Fields) layer.CreateField(name, type);
+            ds.InTransaction(() =>
+            {
+                for (var fid = 1; fid <= maxPerFile && stillMore; fid++)
+                {
+                    var (indexN, r) = next.Current;
+                    layer.Write(fid, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year], r.Geometry);
+                    stillMore = next.MoveNext();
+                }
+            });
+            ds.Close(); // a failed final flush throws here, before the file is renamed into place
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is OutputWriteException or IOException or UnauthorizedAccessException)
+        {
+            DeleteWithSidecars(tmp); // never leave a half-written file behind
+            throw new OutputWriteException($"could not be written ({e.Message})", path, e);
+        }
+        catch
+        {
+            DeleteWithSidecars(tmp);
+            throw;
+        }
+        more = stillMore;
+        return path;
+    }
+
+    /// <summary>Deletes a GeoPackage and SQLite's files beside it (-journal, -wal, -shm), where present.</summary>
+    private static void DeleteWithSidecars(string gpkg)
+    {
+        foreach (var suffix in new[] { "", "-journal", "-wal", "-shm" }) AtomicFile.TryDelete(gpkg + suffix);
+    }
+
+    /// <summary>Packs the files into <c>&lt;region&gt;.zip</c> with pinned timestamps (reproducible), written to a temporary name and renamed when complete.</summary>
     public static string Zip(string outDirectory, string region, IReadOnlyList<string> files)
     {
         var zipPath = Path.Combine(outDirectory, region + ".zip");
-        var tmp = zipPath + ".tmp";
-        using (var zip = ZipFile.Open(tmp, ZipArchiveMode.Create))
+        AtomicFile.Write(zipPath, tmp =>
         {
+            using var zip = ZipFile.Open(tmp, ZipArchiveMode.Create);
             foreach (var f in files)
             {
                 var entry = zip.CreateEntry(Path.GetFileName(f), CompressionLevel.Optimal);
@@ -76,8 +115,7 @@ public static class GpkgTileWriter
                 using var dst = entry.Open();
                 src.CopyTo(dst);
             }
-        }
-        File.Move(tmp, zipPath, overwrite: true);
+        });
         return zipPath;
     }
 }

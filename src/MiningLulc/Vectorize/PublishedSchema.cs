@@ -1,6 +1,6 @@
 namespace MiningLulc.Vectorize;
 
-/// <summary>The published GeoPackage schema (CONTRACT.md section 2): names in one place.</summary>
+/// <summary>The published GeoPackage schema (docs/output-schema.md): names in one place.</summary>
 public static class PublishedSchema
 {
     public const string FidColumn = "fid";

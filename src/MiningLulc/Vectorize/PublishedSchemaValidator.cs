@@ -4,7 +4,7 @@ using MiningLulc.Geo;
 namespace MiningLulc.Vectorize;
 
 /// <summary>
-/// Checks a GeoPackage against the published schema (CONTRACT.md section 2): one layer named like
+/// Checks a GeoPackage against the published schema (docs/output-schema.md): one layer named like
 /// the file, fid/geom columns, the four fields in order and type, EPSG:4326, MultiPolygon, valid
 /// geometries, class names to the letter, at most 5,000 features. Problems are results, not exceptions.
 /// </summary>
@@ -38,7 +38,8 @@ public static class PublishedSchemaValidator
             if (f.Fid != expectedFid++) problems.Add($"fid {f.Fid} breaks the 1..n sequence");
             var name = f.GetString(PublishedSchema.ClassName);
             if (LulcClasses.Parse(name) is null || !LulcClasses.Names.Contains(name)) problems.Add($"feature {f.Fid}: class_name '{name}' is not one of the seven names");
-            if (f.Geometry is null || f.Geometry.IsEmpty) problems.Add($"feature {f.Fid}: empty geometry");
+            if (f.GeometryError is not null) problems.Add($"feature {f.Fid}: unreadable geometry ({f.GeometryError})");
+            else if (f.Geometry is null || f.Geometry.IsEmpty) problems.Add($"feature {f.Fid}: empty geometry");
             else if (!f.Geometry.IsValid) problems.Add($"feature {f.Fid}: invalid geometry");
             var year = f.GetInt64(PublishedSchema.Year);
             if (year is null or < 2016 or > 2022) problems.Add($"feature {f.Fid}: year {year} outside 2016-2022");

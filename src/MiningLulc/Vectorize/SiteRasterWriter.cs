@@ -5,7 +5,7 @@ using MiningLulc.Geo;
 namespace MiningLulc.Vectorize;
 
 /// <summary>
-/// The optional per-site rasters beside the GeoPackages (CONTRACT.md section 2, extras; `run --rasters`):
+/// The optional per-site rasters beside the GeoPackages (docs/output-schema.md, extras; `run --rasters`):
 /// the class raster as a Cloud-Optimized GeoTIFF on the site's own grid (Byte, class codes 1..7,
 /// 0 = not classified, with the class colours and names as its palette) and a quicklook PNG of it.
 /// Both are written to temporary names and renamed when complete.
@@ -45,18 +45,28 @@ public static class SiteRasterWriter
 
         var tif = ClassRasterPath(outDirectory, region, siteId);
         var png = QuicklookPath(outDirectory, region, siteId);
-        Replace(tif, tmp => GdalUtils.Translate(tmp, mem, ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "OVERVIEW_RESAMPLING=NEAREST"]).Dispose());
+        Replace(tif, tmp => GdalUtils.Translate(tmp, mem, ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "OVERVIEW_RESAMPLING=NEAREST"]).Close());
         var scale = Math.Max(1, (int)Math.Ceiling((double)MinQuicklookWidth / grid.Width));
         Replace(png, tmp => GdalUtils.Translate(tmp, mem, ["-of", "PNG", "-r", "nearest",
-            "-outsize", (grid.Width * scale).ToString(CultureInfo.InvariantCulture), (grid.Height * scale).ToString(CultureInfo.InvariantCulture)]).Dispose());
+            "-outsize", (grid.Width * scale).ToString(CultureInfo.InvariantCulture), (grid.Height * scale).ToString(CultureInfo.InvariantCulture)]).Close());
         return tif;
     }
 
     private static void Replace(string path, Action<string> write)
     {
         var tmp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileNameWithoutExtension(path) + ".tmp" + Path.GetExtension(path));
-        write(tmp);
-        File.Move(tmp, path, overwrite: true);
+        try
+        {
+            write(tmp); // closes the file: a failed flush throws before the rename
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (Exception e)
+        {
+            AtomicFile.TryDelete(tmp);
+            AtomicFile.TryDelete(tmp + ".aux.xml");
+            if (e is IOException or UnauthorizedAccessException) throw AtomicFile.Failed(path, e);
+            throw;
+        }
         var aux = tmp + ".aux.xml"; // GDAL's sidecar for what a PNG cannot hold (georeferencing), kept beside the PNG
         if (File.Exists(aux)) File.Move(aux, path + ".aux.xml", overwrite: true);
     }

@@ -141,7 +141,7 @@ public class CompositeLayoutTests
                 var (u, v) = dcmGrid.ToPixel(lon, lat);
                 if (Math.Abs(u - Math.Round(u)) < 1e-6 || Math.Abs(v - Math.Round(v)) < 1e-6) continue; // on a DCM pixel edge
                 var (stampLon, stampLat) = dcmGrid.ToWorld(Math.Floor(u) + 0.5, Math.Floor(v) + 0.5);
-                Assert.Equal(TimeOf(stampLon, stampLat), aligned.Time[r * layout.Grid.Width + c]);
+                Assert.Equal(TimeOf(stampLon, stampLat), aligned.Time![r * layout.Grid.Width + c]);
                 checkedPixels++;
             }
         Assert.True(checkedPixels > 0.99 * layout.Grid.PixelCount);

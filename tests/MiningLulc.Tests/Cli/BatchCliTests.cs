@@ -4,7 +4,7 @@ using MiningLulc.Pipeline;
 namespace MiningLulc.Tests.Cli;
 
 /// <summary>
-/// What a scheduler and a batch log see (CONTRACT.md section 4): exit codes of shards and merges with
+/// What a scheduler and a batch log see (README.md, "Commands"): exit codes of shards and merges with
 /// one broken site, and progress lines when output is not a terminal. The region is synthetic.
 /// </summary>
 [Collection(SyntheticRegionCollection.Name)]

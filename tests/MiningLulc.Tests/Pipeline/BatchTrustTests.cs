@@ -7,7 +7,7 @@ using NetTopologySuite.Geometries.Utilities;
 namespace MiningLulc.Tests.Pipeline;
 
 /// <summary>
-/// What batch users must be able to trust (CONTRACT.md section 4.1), on the tiny synthetic region:
+/// What batch users must be able to trust (README.md, "Batch runs"), on the tiny synthetic region:
 /// a stored site result is reused only when nothing that made it changed; an output folder holds one
 /// region; shards started together never race; a second writer of the same part is refused.
 /// </summary>

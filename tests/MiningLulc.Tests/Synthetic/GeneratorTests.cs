@@ -8,7 +8,7 @@ using MiningLulc.Vectorize;
 namespace MiningLulc.Tests.Synthetic;
 
 /// <summary>
-/// The region generator's files against the input contract (CONTRACT.md section 3), read back
+/// The region generator's files against the input contract (docs/inputs.md), read back
 /// through GDAL. All data here is synthetic: the shared fixture region (preset "sample", 6 sites,
 /// seed 5) and small regions generated with fixed seeds.
 /// </summary>

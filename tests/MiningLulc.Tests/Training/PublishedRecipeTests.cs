@@ -6,9 +6,9 @@ namespace MiningLulc.Tests.Training;
 
 /// <summary>
 /// The published preset's classifier (the engine's random forest: 100 trees, mtry 4) on the dataset
-/// authors' 490 real training samples, under 5-fold stratified cross-validation (CONTRACT.md
-/// section 7; the reference forest, R's recipe in scikit-learn with 100 trees and 4 features per
-/// split, mean of 5 seeds: 0.872 with all 15 features, 0.703 without dh).
+/// authors' 490 real training samples, under 5-fold stratified cross-validation
+/// (docs/published-method.md; the reference forest, R's recipe in scikit-learn with 100 trees and
+/// 4 features per split, mean of 5 seeds: 0.872 with all 15 features, 0.703 without dh).
 /// </summary>
 public class PublishedRecipeTests(ITestOutputHelper output)
 {

@@ -14,6 +14,7 @@ internal static unsafe partial class GdalApi
     [LibraryImport(NativeLibraries.Gdal)] internal static partial void CPLErrorReset();
     [LibraryImport(NativeLibraries.Gdal)] internal static partial int CPLGetLastErrorType();
     [LibraryImport(NativeLibraries.Gdal)] internal static partial IntPtr CPLGetLastErrorMsg();
+    [LibraryImport(NativeLibraries.Gdal)] internal static partial int CPLGetLastErrorNo();
     [LibraryImport(NativeLibraries.Gdal)] internal static partial IntPtr CPLSetErrorHandler(delegate* unmanaged[Cdecl]<int, int, IntPtr, void> handler);
     [LibraryImport(NativeLibraries.Gdal, StringMarshalling = StringMarshalling.Utf8)] internal static partial void CPLSetConfigOption(string key, string? value);
     [LibraryImport(NativeLibraries.Gdal, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr CPLGetConfigOption(string key, string? defaultValue);
