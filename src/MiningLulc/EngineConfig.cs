@@ -175,7 +175,43 @@ public sealed record EngineConfig
         Require(Training.Trees >= 1, "training.trees must be at least 1");
         Require(Training.Mtry >= 0, "training.mtry must be at least 0 (0 = the square root of the feature count)");
         Require(Training.MinSamplesPerLeaf >= 1, "training.min_samples_per_leaf must be at least 1");
+
+        // Named settings: one of the values the engine knows.
+        Require(Resamplings.Contains(Align.DcmResampling), $"align.dcm_resampling must be one of {string.Join(", ", Resamplings)}, not '{Align.DcmResampling}'");
+        Require(Resamplings.Contains(Align.BandResampling), $"align.band_resampling must be one of {string.Join(", ", Resamplings)}, not '{Align.BandResampling}'");
+        // A time stamp must stay one acquisition's stamp: only methods that return one of the source values.
+        Require(StampResamplings.Contains(Align.TimeResampling), $"align.time_resampling must be one of {string.Join(", ", StampResamplings)} (a time stamp is never averaged), not '{Align.TimeResampling}'");
+        Require(FeatureSets.Contains(Features.Set), $"features.set must be one of {string.Join(", ", FeatureSets)}, not '{Features.Set}'");
+        Require(Enum.IsDefined(Training.Trainer), $"training.trainer must be one of lightgbm, random_forest, not {Training.Trainer}");
+        Require(Input.S2Pattern.Contains("{year}", StringComparison.Ordinal) && Input.S2VrtPattern.Contains("{year}", StringComparison.Ordinal), "input.s2_pattern and input.s2_vrt_pattern must contain {year}");
+
+        // Numbers: finite, and in the range where they mean something.
+        Require(double.IsFinite(Input.S2Scale) && Input.S2Scale > 0, "input.s2_scale must be a finite number above 0");
+        Require(double.IsFinite(Input.S2Offset), "input.s2_offset must be a finite number");
+        Require(!double.IsInfinity(Input.S2NoData) && !double.IsInfinity(Input.DcmNoData) && !double.IsInfinity(Input.TimeNoData), "input.s2_no_data, input.dcm_no_data and input.time_no_data must not be infinite");
+        Require(Input.MinYear is >= 1900 and <= 2100 && Input.MaxYear is >= 1900 and <= 2100 && Input.MinYear <= Input.MaxYear, "input.min_year and input.max_year must be years within 1900..2100, min_year <= max_year");
+        Require(Training.Trees <= 100_000, "training.trees must be at most 100,000");
+        Require(Training.Leaves is >= 2 and <= 131_072, "training.leaves must be within 2..131072");
+        Require(double.IsFinite(Training.LearningRate) && Training.LearningRate > 0 && Training.LearningRate <= 1, "training.learning_rate must be within (0, 1]");
+        Require(Training.MaxSamplesPerClass >= 0, "training.max_samples_per_class must be at least 0 (0 = no cap)");
+        Require(Training.Mtry <= FeatureSettings.FeatureCount(Features.Set), $"training.mtry must be at most the number of features of the '{Features.Set}' set ({FeatureSettings.FeatureCount(Features.Set)})");
+        var r = Training.Refinement!;
+        Require(new[] { r.OpenPitMaxDh, r.WasteDumpMinDh, r.DisturbedMinDh, r.DisturbedMaxDh, r.DisturbedMaxBsi, r.FacilityMinNdbi, r.WaterMinMndwi, r.VegetationMinNdvi }.All(double.IsFinite),
+            "training.refinement thresholds must be finite numbers");
+        Require(r.DisturbedMinDh <= r.DisturbedMaxDh, "training.refinement.disturbed_min_dh must not exceed disturbed_max_dh");
+        Require(Smooth.Neighbours <= 1000, "smooth.neighbours must be at most 1000");
+        Require(double.IsFinite(Vectorize.MinPieceAreaM2) && Vectorize.MinPieceAreaM2 >= 0, "vectorize.min_piece_area_m2 must be a finite number, at least 0");
+        Require(Vectorize.SieveMinPixels <= 1_000_000, "vectorize.sieve_min_pixels must be at most 1,000,000");
     }
+
+    /// <summary>GDAL's warp resampling methods.</summary>
+    public static readonly IReadOnlyList<string> Resamplings = ["near", "bilinear", "cubic", "cubicspline", "lanczos", "average", "rms", "mode", "max", "min", "med", "q1", "q3", "sum"];
+
+    /// <summary>The resampling methods whose result is always one of the source values.</summary>
+    public static readonly IReadOnlyList<string> StampResamplings = ["near", "mode", "max", "min", "med", "q1", "q3"];
+
+    /// <summary>The named feature sets (<see cref="Features.FeatureSet.ByName"/>).</summary>
+    public static readonly IReadOnlyList<string> FeatureSets = ["full", "published", "spectral"];
 }
 
 /// <summary>How the region folder's files are found and read (docs/inputs.md).</summary>
@@ -218,8 +254,11 @@ public sealed record AlignSettings
 
 public sealed record FeatureSettings
 {
-    /// <summary>Named feature set over the feature schema ("full" or "published").</summary>
+    /// <summary>Named feature set over the feature schema ("full", "published" or "spectral").</summary>
     public string Set { get; init; } = "full";
+
+    /// <summary>How many features a named set holds (0 for a name the engine does not know).</summary>
+    public static int FeatureCount(string set) => EngineConfig.FeatureSets.Contains(set) ? Features.FeatureSet.ByName(set).Names.Count : 0;
 }
 
 /// <summary>
