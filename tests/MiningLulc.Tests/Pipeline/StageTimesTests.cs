@@ -58,7 +58,8 @@ public class StageTimesRunTests(SyntheticRegionFixture region)
             // Every site reads pixels, computes features, classifies and polygonizes: those take time.
             Assert.True(t.ReadWarp > 0 && t.Features > 0 && t.Classify > 0 && t.Polygonize > 0 && t.ClipTransform > 0, t.ToString());
             Assert.InRange(t.Smooth, 0, 0.05); // the default method does not smooth: only the check that it is off
-            Assert.Equal(t.Stages().Sum(s => s.Seconds), t.Total, 3);
+            // The total is the stages' sum rounded to 0.1 ms (comparing at 3 decimals could straddle a rounding edge).
+            Assert.InRange(t.Total - t.Stages().Sum(s => s.Seconds), -0.6e-4, 0.6e-4);
         }
 
         using var manifest = JsonDocument.Parse(File.ReadAllText(result.ManifestPath));
