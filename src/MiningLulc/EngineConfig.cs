@@ -105,6 +105,61 @@ public sealed record EngineConfig
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>
+    /// This config with <c>key=value</c> overrides applied in order (dotted keys of the config, e.g.
+    /// <c>training.trees=400</c>, <c>align.centre_inside=true</c>), validated like a config file. A value
+    /// is read as JSON when the key holds a number, a boolean or a list, and taken as it is when the key
+    /// holds text (so <c>features.set=published</c> needs no quotes).
+    /// </summary>
+    public EngineConfig With(IReadOnlyList<string> assignments)
+    {
+        if (assignments.Count == 0) return this;
+        var root = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        foreach (var assignment in assignments)
+        {
+            var source = $"--set {assignment}";
+            var eq = assignment.IndexOf('=');
+            if (eq <= 0) throw new InvalidInputException("expected key=value with a dotted key, e.g. --set training.trees=400", source);
+            var path = assignment[..eq].Trim().Split('.');
+            var parent = root;
+            for (var i = 0; i < path.Length - 1; i++)
+                parent = parent[path[i]] as JsonObject
+                    ?? throw new InvalidInputException($"no settings section '{string.Join('.', path[..(i + 1)])}' (sections: {KeysOf(parent)})", source);
+            var key = path[^1];
+            if (!parent.TryGetPropertyValue(key, out var current))
+                throw new InvalidInputException($"no setting '{string.Join('.', path)}' (settings here: {KeysOf(parent)})", source);
+            if (current is JsonObject section)
+                throw new InvalidInputException($"'{string.Join('.', path)}' is a section: set one of its keys ({KeysOf(section)})", source);
+            parent[key] = Value(assignment[(eq + 1)..], current, source);
+        }
+        try
+        {
+            var config = root.Deserialize<EngineConfig>(Json) ?? throw new InvalidInputException("empty config", "--set");
+            config.Validate("--set " + string.Join(" --set ", assignments));
+            return config;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"invalid value: {e.Message}", "--set " + string.Join(" --set ", assignments), e);
+        }
+    }
+
+    private static string KeysOf(JsonObject o) => string.Join(", ", o.Select(kv => kv.Key));
+
+    /// <summary>A --set value, typed like the setting it replaces.</summary>
+    private static JsonNode Value(string text, JsonNode? current, string source)
+    {
+        if (current is JsonValue v && v.GetValueKind() == JsonValueKind.String) return JsonValue.Create(text);
+        try
+        {
+            var node = JsonNode.Parse(text);
+            if (node is not null) return node;
+        }
+        catch (JsonException) { }
+        var expected = current switch { JsonArray => "a JSON list", JsonValue cv when cv.GetValueKind() == JsonValueKind.Number => "a number", _ => "true or false" };
+        throw new InvalidInputException($"'{text}' is not {expected}", source);
+    }
+
     private static string Describe(JsonNode? node) => node switch
     {
         null => "null",

@@ -12,13 +12,14 @@ internal static class DemoCommand
         var region = new Option<string?>("--region") { Description = "A labelled region folder to use instead of data-sample/ (found beside the published CLI, or in the checkout)." };
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
+        var set = CommonOptions.Set();
         var workers = CommonOptions.Workers();
         var command = new Command("demo", "The whole pipeline on data-sample/: train, classify every site, write the GeoPackages, assess, summarize.")
         {
-            output, region, config, preset, workers,
+            output, region, config, preset, set, workers,
         };
         command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(output)!, r.GetValue(region) ?? Repository.DataSample(),
-            CommonOptions.Load(r.GetValue(config), r.GetValue(preset)), r.GetValue(workers))));
+            CommonOptions.Load(r.GetValue(config), r.GetValue(preset), r.GetValue(set)), r.GetValue(workers))));
         return command;
     }
 

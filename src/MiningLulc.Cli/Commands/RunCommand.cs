@@ -18,18 +18,19 @@ internal static class RunCommand
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
-        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, rasters, shard, workers, config, preset };
+        var set = CommonOptions.Set();
+        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, rasters, shard, workers, config, preset, set };
         command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(region)!, r.GetValue(model)!, r.GetValue(output)!, r.GetValue(zip), r.GetValue(rasters), r.GetValue(shard), r.GetValue(workers),
-            r.GetValue(config), r.GetValue(preset))));
+            r.GetValue(config), r.GetValue(preset), r.GetValue(set) ?? [])));
         return command;
     }
 
-    private static ExitCode Run(string region, string modelPath, string output, bool zip, bool rasters, string? shardText, int workers, string? configPath, string? preset)
+    private static ExitCode Run(string region, string modelPath, string output, bool zip, bool rasters, string? shardText, int workers, string? configPath, string? preset, string[] set)
     {
         var shard = shardText is null ? Shard.All : Shard.Parse(shardText);
         var model = ClassifierModel.Load(modelPath);
         // The model's own settings are the default: a model trained with the published preset runs as published.
-        var config = configPath is null && preset is null ? model.Card.Config : CommonOptions.Load(configPath, preset);
+        var config = (configPath is null && preset is null ? model.Card.Config : CommonOptions.Load(configPath, preset)).With(set);
         var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config, Zip = zip, WriteRasters = rasters, Workers = workers, Shard = shard }, p));
         ConsoleUi.Facts($"region '{result.Region}' ({config.Name} method)", [
             ("sites", $"{result.Done} done ({result.Reused} from an earlier run), {result.Failed} failed, {result.Skipped} skipped" +

@@ -13,9 +13,10 @@ internal static class TrainCommand
         var holdout = new Option<double>("--holdout") { Description = "Fraction of sites held out to measure accuracy on unseen sites (0 = none).", DefaultValueFactory = _ => 0.0 };
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
+        var set = CommonOptions.Set();
         var workers = CommonOptions.Workers();
-        var command = new Command("train", "Train the classifier on the labelled sites of one or more regions.") { regions, output, config, preset, holdout, workers };
-        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(regions)!, r.GetValue(output)!, CommonOptions.Load(r.GetValue(config), r.GetValue(preset)), r.GetValue(holdout), r.GetValue(workers))));
+        var command = new Command("train", "Train the classifier on the labelled sites of one or more regions.") { regions, output, config, preset, set, holdout, workers };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(regions)!, r.GetValue(output)!, CommonOptions.Load(r.GetValue(config), r.GetValue(preset), r.GetValue(set)), r.GetValue(holdout), r.GetValue(workers))));
         return command;
     }
 
