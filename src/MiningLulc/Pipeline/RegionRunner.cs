@@ -152,9 +152,14 @@ public static class RegionRunner
             progress?.Report(new PipelineProgress("write", Interlocked.Increment(ref written), plan.Files));
         });
         var features = plan.Total;
+        // Each file opens coloured by class in QGIS, which applies a .qml of the same name beside it.
+        foreach (var file in files) QgisStyle.WriteBeside(file);
         // Files an earlier run of this folder wrote and this one did not (fewer features now) would mislead readers.
         foreach (var stale in previous.Except(files.Select(Path.GetFileName), StringComparer.Ordinal))
+        {
             File.Delete(Path.Combine(request.OutDirectory, stale!));
+            File.Delete(Path.ChangeExtension(Path.Combine(request.OutDirectory, stale!), ".qml"));
+        }
         var zip = request.Zip && files.Length > 0 ? GpkgTileWriter.Zip(request.OutDirectory, region, files) : null;
 
         var writeSeconds = Math.Round(writeClock.Elapsed.TotalSeconds, 3);
