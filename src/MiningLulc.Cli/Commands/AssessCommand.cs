@@ -29,19 +29,32 @@ internal static class AssessCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
         workers.Validators.Add(r => { if (r.GetValue(workers) < 1) r.AddError("--workers must be at least 1."); });
-        var command = new Command("assess", "Accuracy of predictions against reference labels, area by area.") { pred, reference, output, method, cellSize, workers };
+        var holdoutOf = new Option<string?>("--holdout-of") { Description = "Compare only on the sites this model (MODEL.zip, trained with --holdout) held out: the map's accuracy on sites it never saw." };
+        var region = new Option<string?>("--region") { Description = "With --holdout-of: the region folder whose sites.gpkg holds those sites (default: the folder above --ref that has one)." };
+        var command = new Command("assess", "Accuracy of predictions against reference labels, area by area.") { pred, reference, output, method, cellSize, workers, holdoutOf, region };
         command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(pred)!, r.GetValue(reference)!, r.GetValue(output)!, new AssessOptions
         {
             Method = r.GetValue(method) == "overlay" ? AssessmentMethod.Overlay : AssessmentMethod.Raster,
             CellSizeM = r.GetValue(cellSize),
             Workers = r.GetValue(workers),
-        })));
+        }, r.GetValue(holdoutOf), r.GetValue(region))));
         return command;
     }
 
-    private static ExitCode Run(string pred, string reference, string output, AssessOptions options)
+    private static ExitCode Run(string pred, string reference, string output, AssessOptions options, string? holdoutOf, string? region)
     {
-        var report = ReportWriter.AssessFiles(pred, reference, output, null, $"Accuracy of {Path.GetFileName(Path.TrimEndingDirectorySeparator(pred))}", options: options);
+        NetTopologySuite.Geometries.Geometry? area = null;
+        var title = $"Accuracy of {Path.GetFileName(Path.TrimEndingDirectorySeparator(pred))}";
+        if (holdoutOf is not null)
+        {
+            var card = Training.ClassifierModel.ReadCard(holdoutOf);
+            var regionDir = region ?? Pipeline.HeldOutArea.RegionOf(reference, card.Config.Input)
+                ?? throw new InvalidInputException("no region folder (with its sites file) above the reference labels: give --region DIR", reference);
+            area = Pipeline.HeldOutArea.Of(card, holdoutOf, regionDir, card.Config.Input);
+            title += $": sites held out by {Path.GetFileName(holdoutOf)} only";
+        }
+        else if (region is not null) throw new InvalidInputException("--region is only for --holdout-of");
+        var report = ReportWriter.AssessFiles(pred, reference, output, area, title, options: options);
         Render(report, "accuracy");
         CommandAction.Written("report", Path.Combine(Path.GetFullPath(output), "report.md"));
         CommandAction.Warn(report.Warnings);

@@ -54,9 +54,8 @@ public static class DemoRunner
         AccuracyReport? heldOut = null;
         if (training.HeldOutSites.Count > 0)
         {
-            var (sites, _) = SiteReader.Read(folder.SitesPath, request.Config.Input.SiteIdField);
-            var held = training.HeldOutSites.ToHashSet();
-            var area = NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(sites.Where(s => held.Contains(s.Id)).Select(s => s.Geometry).ToList());
+            // The same area `assess --holdout-of MODEL.zip` compares on: from the card's held-out site ids.
+            var area = HeldOutArea.Of(training.Model.Card, modelPath, request.RegionDirectory, request.Config.Input);
             heldOut = ReportWriter.AssessFiles(gpkgDir, labels, Path.Combine(reportDir, "held-out"), area, $"{folder.Name}: held-out sites only ({request.Config.Name} method)");
         }
         progress?.Report(new PipelineProgress("assess", 2, 2));

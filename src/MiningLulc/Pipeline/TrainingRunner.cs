@@ -23,6 +23,9 @@ public sealed record TrainingSamples(TrainingTable Train, TrainingTable HeldOut,
 {
     /// <summary>Label features left out because their geometry cannot be read (per file: count, first fid).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The held-out sites that gave samples, region by region.</summary>
+    public IReadOnlyList<HeldOutSites> HeldOutSites { get; init; } = [];
 }
 
 /// <summary>A trained model and the sites it held out.</summary>
@@ -64,7 +67,7 @@ public static class TrainingRunner
             for (var i = 0; i < test.Count; i++) test.Row(i).CopyTo(matrix.AsSpan(i * test.FeatureCount));
             model.Predict(matrix, test.Count, predicted);
             var cm = ConfusionMatrix.FromPairs(test.Labels, predicted);
-            holdout = new HoldoutResult(test.Sites.Distinct().Count(), test.Count, cm.OverallAccuracy, cm.Kappa);
+            holdout = new HoldoutResult(test.Sites.Distinct().Count(), test.Count, cm.OverallAccuracy, cm.Kappa) { HeldOut = samples.HeldOutSites };
             model = new ClassifierModel(model, model.Card with { Holdout = holdout });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));
@@ -88,6 +91,7 @@ public static class TrainingRunner
         var test = new TrainingTable(set.Names.Count);
         var problems = new ConcurrentBag<SiteReport>();
         var names = new List<string>();
+        var heldOutSites = new List<HeldOutSites>();
         var labelLog = new LabelReadLog();
         foreach (var regionDir in request.Regions)
         {
@@ -128,7 +132,9 @@ public static class TrainingRunner
             }
             foreach (var (id, t) in tables.OrderBy(kv => kv.Key))
                 (IsHeldOut(id, request.Holdout, config.Training.Seed) ? test : train).AddRange(t);
+            var held = tables.Where(kv => kv.Value.Count > 0 && IsHeldOut(kv.Key, request.Holdout, config.Training.Seed)).Select(kv => kv.Key).Order().ToList();
+            if (held.Count > 0) heldOutSites.Add(new HeldOutSites(catalog.Folder.Name, held));
         }
-        return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList()) { Warnings = labelLog.Warnings };
+        return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList()) { Warnings = labelLog.Warnings, HeldOutSites = heldOutSites };
     }
 }

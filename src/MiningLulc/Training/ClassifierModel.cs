@@ -127,6 +127,13 @@ public sealed class ClassifierModel
 
     public static ClassifierModel Load(string path)
     {
+        var card = ReadCard(path);
+        return new ClassifierModel(ModelPayload.Read(path, card.Features.Count), card);
+    }
+
+    /// <summary>A model file's card alone, checked as <see cref="Load"/> checks it (no model payload is read).</summary>
+    public static ModelCard ReadCard(string path)
+    {
         if (!File.Exists(path)) throw new InvalidInputException("model file not found", path);
         ModelCard card;
         try
@@ -145,7 +152,7 @@ public sealed class ClassifierModel
         var expected = new FeatureSet(card.FeatureSet, card.Features).Hash;
         if (expected != card.FeatureSetHash || card.FeatureSchemaVersion != FeatureSchema.Version)
             throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{FeatureSchema.Version} ({expected})", path);
-        return new ClassifierModel(ModelPayload.Read(path, card.Features.Count), card);
+        return card;
     }
 }
 

@@ -54,4 +54,15 @@ public sealed record ModelCard
 }
 
 /// <summary>Pixel accuracy on held-out sites (never seen in training), sampled without the refinement rules: the map's accuracy on them.</summary>
-public sealed record HoldoutResult(int Sites, int Pixels, double OverallAccuracy, double Kappa);
+public sealed record HoldoutResult(int Sites, int Pixels, double OverallAccuracy, double Kappa)
+{
+    /// <summary>
+    /// Which sites were held out, region by region, so that anyone can assess the map on exactly
+    /// those sites (<c>assess --holdout-of MODEL.zip</c>); absent in cards written before it was recorded.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<HeldOutSites>? HeldOut { get; init; }
+}
+
+/// <summary>The held-out sites of one training region (by its name, as the catalog gives it).</summary>
+public sealed record HeldOutSites(string Region, IReadOnlyList<long> SiteIds);
