@@ -120,6 +120,9 @@ public static class Inspector
             ("training", $"{c.TrainingSites} sites of {string.Join(", ", c.TrainingRegions)}; samples {string.Join(", ", c.SamplesPerClass.Select(kv => $"{kv.Key} {kv.Value}"))}"),
         };
         if (c.Holdout is { } h) facts.Add(("held-out sites", $"{h.Sites} sites, {h.Pixels} px: overall accuracy {h.OverallAccuracy:0.000}, kappa {h.Kappa:0.000}"));
+        if (c.Holdout?.FeatureImportance is { Count: > 0 } importance)
+            facts.Add(("feature importance", "accuracy lost on the held-out pixels when one feature is shuffled: " +
+                string.Join(", ", importance.Take(8).Select(i => $"{i.Feature} {i.AccuracyDrop:0.000}")) + (importance.Count > 8 ? ", ..." : "")));
         facts.Add(("inference", model.InferencePath));
         if (c.OutOfBag is not { } oob) return new InspectionReport($"model {path}", facts, []);
         // As R's print(rf): the out-of-bag error rate, then the confusion matrix with each class's error.

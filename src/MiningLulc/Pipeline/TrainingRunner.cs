@@ -67,7 +67,11 @@ public static class TrainingRunner
             for (var i = 0; i < test.Count; i++) test.Row(i).CopyTo(matrix.AsSpan(i * test.FeatureCount));
             model.Predict(matrix, test.Count, predicted);
             var cm = ConfusionMatrix.FromPairs(test.Labels, predicted);
-            holdout = new HoldoutResult(test.Sites.Distinct().Count(), test.Count, cm.OverallAccuracy, cm.Kappa) { HeldOut = samples.HeldOutSites };
+            holdout = new HoldoutResult(test.Sites.Distinct().Count(), test.Count, cm.OverallAccuracy, cm.Kappa)
+            {
+                HeldOut = samples.HeldOutSites,
+                FeatureImportance = PermutationImportance.Compute(model, test, model.Card.Features, config.Training.Seed),
+            };
             model = new ClassifierModel(model, model.Card with { Holdout = holdout });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));

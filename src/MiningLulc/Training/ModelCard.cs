@@ -62,6 +62,10 @@ public sealed record HoldoutResult(int Sites, int Pixels, double OverallAccuracy
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<HeldOutSites>? HeldOut { get; init; }
+
+    /// <summary>Permutation importance of each feature on the held-out rows, largest first (<see cref="PermutationImportance"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
 }
 
 /// <summary>The held-out sites of one training region (by its name, as the catalog gives it).</summary>
