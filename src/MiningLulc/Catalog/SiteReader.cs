@@ -39,6 +39,7 @@ public static class SiteReader
             }
             if (id is null) { problems.Add(new SiteProblem(null, f.Fid, $"feature {f.Fid} has no {idField}")); continue; }
             var g = f.Geometry;
+            if (f.GeometryError is not null) { problems.Add(new SiteProblem(id, f.Fid, $"unreadable geometry ({f.GeometryError})")); continue; }
             if (g is null || g.IsEmpty) { problems.Add(new SiteProblem(id, f.Fid, "empty geometry")); continue; }
             if (g is not (Polygon or MultiPolygon)) { problems.Add(new SiteProblem(id, f.Fid, $"not a polygon ({g.GeometryType})")); continue; }
             try

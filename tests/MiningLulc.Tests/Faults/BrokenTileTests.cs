@@ -12,6 +12,17 @@ namespace MiningLulc.Tests.Faults;
 [Collection(SyntheticRegionCollection.Name)]
 public class BrokenTileTests(SyntheticRegionFixture fixture)
 {
+    [Fact]
+    public void A_site_whose_geometry_cannot_be_read_is_skipped_with_that_reason()
+    {
+        var region = fixture.CopyOfRegion("broken-site-wkb");
+        Assert.True(Damage.CorruptGeometryBlob(Path.Combine(region, "sites.gpkg"), 1));
+        var catalog = RegionCatalog.Build(region, fixture.Config.Input);
+        var problem = Assert.Single(catalog.Problems);
+        Assert.StartsWith("unreadable geometry (", problem.Reason);
+        Assert.Equal(5, catalog.Entries.Count); // the other five sites are catalogued as usual
+    }
+
     [Theory]
     [InlineData("S24W070_TIME.tif", "DCM TIME")]
     [InlineData("S24W071_TIME.tif", "DCM TIME")]
