@@ -78,19 +78,5 @@ public class ForestInferenceBenchmarks : InferenceBenchmarks
 
     protected override FeatureSet Set => FeatureSet.Published;
 
-    protected override ClassifierModel Model(float[][] planes)
-    {
-        var idx = Set.Indices;
-        var rng = new Random(5);
-        var table = new TrainingTable(idx.Length);
-        var row = new float[idx.Length];
-        for (var i = 0; i < 7000; i++)
-        {
-            var p = rng.Next(planes[0].Length);
-            for (var f = 0; f < idx.Length; f++) row[f] = planes[idx[f]][p];
-            table.Add(row, (LulcClass)(1 + i % 7), i % 50);
-        }
-        var training = EngineConfig.Default.Training with { Trainer = TrainerKind.RandomForest, Trees = 100, Mtry = 4, MinSamplesPerLeaf = 1 };
-        return ModelTrainer.Train(table, Set, EngineConfig.Default with { Training = training }, ["bench"]);
-    }
+    protected override ClassifierModel Model(float[][] planes) => PerformanceBench.ForestFixture(planes).Model;
 }

@@ -53,13 +53,11 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     public static FeatureSet Spectral { get; } = new("spectral",
         FeatureSchema.Names.Where(n => !n.StartsWith("dh", StringComparison.Ordinal)).ToList());
 
-    public static FeatureSet ByName(string name) => name switch
-    {
-        "full" => Full,
-        "published" => Published,
-        "spectral" => Spectral,
-        _ => throw new InvalidInputException($"unknown feature set '{name}' (known: full, published, spectral)"),
-    };
+    /// <summary>Every named set, by name.</summary>
+    public static IReadOnlyList<FeatureSet> Named { get; } = [Full, Published, Spectral];
+
+    public static FeatureSet ByName(string name) => Named.FirstOrDefault(s => s.Name == name)
+        ?? throw new InvalidInputException($"unknown feature set '{name}' (known: {string.Join(", ", Named.Select(s => s.Name))})");
 
     /// <summary>Indices into the schema's planes, in set order.</summary>
     public int[] Indices => Names.Select(FeatureSchema.IndexOf).ToArray();

@@ -134,9 +134,13 @@ public static class TrainingRunner
             {
                 foreach (var p in processors.Values) p.Dispose();
             }
+            var held = new List<long>();
             foreach (var (id, t) in tables.OrderBy(kv => kv.Key))
-                (IsHeldOut(id, request.Holdout, config.Training.Seed) ? test : train).AddRange(t);
-            var held = tables.Where(kv => kv.Value.Count > 0 && IsHeldOut(kv.Key, request.Holdout, config.Training.Seed)).Select(kv => kv.Key).Order().ToList();
+            {
+                if (!IsHeldOut(id, request.Holdout, config.Training.Seed)) { train.AddRange(t); continue; }
+                test.AddRange(t);
+                if (t.Count > 0) held.Add(id);
+            }
             if (held.Count > 0) heldOutSites.Add(new HeldOutSites(catalog.Folder.Name, held));
         }
         return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList()) { Warnings = labelLog.Warnings, HeldOutSites = heldOutSites };

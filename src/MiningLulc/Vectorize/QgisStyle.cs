@@ -13,7 +13,11 @@ namespace MiningLulc.Vectorize;
 public static class QgisStyle
 {
     /// <summary>The style's XML text (the same for every file: the classes do not change).</summary>
-    public static string Text()
+    public static string Text() => text.Value;
+
+    private static readonly Lazy<string> text = new(Build);
+
+    private static string Build()
     {
         var categories = new XElement("categories",
             LulcClasses.Names.Select((name, i) => new XElement("category",
