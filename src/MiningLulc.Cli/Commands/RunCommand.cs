@@ -28,10 +28,9 @@ internal static class RunCommand
     private static ExitCode Run(string region, string modelPath, string output, bool zip, bool rasters, string? shardText, int workers, string? configPath, string? preset, string[] set)
     {
         var shard = shardText is null ? Shard.All : Shard.Parse(shardText);
-        var model = ClassifierModel.Load(modelPath);
         // The model's own settings are the default: a model trained with the published preset runs as published.
-        var config = (configPath is null && preset is null ? model.Card.Config : CommonOptions.Load(configPath, preset)).With(set);
-        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, Model = model, OutDirectory = output, Config = config, Zip = zip, WriteRasters = rasters, Workers = workers, Shard = shard }, p));
+        var config = (configPath is null && preset is null ? ClassifierModel.ReadCard(modelPath).Config : CommonOptions.Load(configPath, preset)).With(set);
+        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, ModelPath = modelPath, OutDirectory = output, Config = config, Zip = zip, WriteRasters = rasters, Workers = workers, Shard = shard }, p));
         ConsoleUi.Facts($"region '{result.Region}' ({config.Name} method)", [
             ("sites", $"{result.Done} done ({result.Reused} from an earlier run), {result.Failed} failed, {result.Skipped} skipped" +
                 (result.Partial > 0 ? $"; {result.Partial} only partly inside the rasters (see the manifest's coverage)" : "")),

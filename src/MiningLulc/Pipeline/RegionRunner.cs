@@ -10,7 +10,16 @@ namespace MiningLulc.Pipeline;
 public sealed record RunRequest
 {
     public required string RegionDirectory { get; init; }
-    public required ClassifierModel Model { get; init; }
+
+    /// <summary>The model, already loaded (or give <see cref="ModelPath"/>).</summary>
+    public ClassifierModel? Model { get; init; }
+
+    /// <summary>
+    /// The model file, loaded on another thread while the region is catalogued (both take a few
+    /// tenths of a second before the first site can start). Used when <see cref="Model"/> is not given.
+    /// </summary>
+    public string? ModelPath { get; init; }
+
     public required string OutDirectory { get; init; }
     public required EngineConfig Config { get; init; }
     public bool Zip { get; init; }
@@ -52,8 +61,15 @@ public static class RegionRunner
         var config = request.Config;
         if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
         config.Validate(); // whatever their source (file, preset, model card, code), settings meet the same rules
+        var loading = request.Model is { } given ? Task.FromResult(given)
+            : request.ModelPath is { } path ? Task.Run(() => ClassifierModel.Load(path))
+            : throw new ArgumentException("a run needs a model or a model file", nameof(request));
         progress?.Report(new PipelineProgress("catalog", 0, 1));
-        var catalog = RegionCatalog.Build(request.RegionDirectory, config.Input);
+        RegionCatalog catalog;
+        try { catalog = RegionCatalog.Build(request.RegionDirectory, config.Input); }
+        catch { ObserveFailure(loading); throw; }
+        // A model that cannot be loaded stops the run before the output folder is touched.
+        var model = loading.GetAwaiter().GetResult();
         var region = catalog.Folder.Name;
         using var output = OutputFolder.Claim(request.OutDirectory, region, catalog.Folder.Directory, request.Shard);
         CatalogReport.Write(catalog, Path.Combine(request.OutDirectory, "catalog.json"));
@@ -61,7 +77,7 @@ public static class RegionRunner
         var owned = SiteOwnership.Compute(catalog.Entries.Select(e => e.Site).ToList());
         var mine = catalog.Ready.Where(e => request.Shard.Contains(e.Site.Id)).ToList();
         var store = new SiteResultStore(output.WorkDirectory);
-        var keys = new ResumeKeys(catalog.Folder, request.Model, config);
+        var keys = new ResumeKeys(catalog.Folder, model, config);
 
         var reports = new ConcurrentBag<SiteReport>();
         foreach (var e in catalog.Entries.Where(e => e.Status == SiteStatus.Skipped && request.Shard.Contains(e.Site.Id)))
@@ -88,7 +104,7 @@ public static class RegionRunner
         todo = SpatialOrder.Sort(todo, t => t.Entry.Site.Geometry.EnvelopeInternal);
         var tally = new BatchTally(mine.Count, reused);
         progress?.Report(tally.Progress(null));
-        using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, request.Model.FeatureSet), trackAllValues: true);
+        using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, model.FeatureSet), trackAllValues: true);
         try
         {
             Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = request.Workers, CancellationToken = cancel }, item =>
@@ -97,7 +113,7 @@ public static class RegionRunner
                 SiteReport report;
                 try
                 {
-                    var site = processors.Value!.Process(request.Model, entry, owned[entry.Site.Id]);
+                    var site = processors.Value!.Process(model, entry, owned[entry.Site.Id]);
                     if (site.ClassifiedPixels == 0)
                     {
                         // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
@@ -129,7 +145,7 @@ public static class RegionRunner
         if (!request.Shard.IsAll)
         {
             // A shard leaves numbering and files to the merge, which needs every shard's sites.
-            var shardManifest = WriteManifest(request, region, [], null, siteReports, 0, $"manifest-shard-{request.Shard.Index}-of-{request.Shard.Count}.json");
+            var shardManifest = WriteManifest(request, model, region, [], null, siteReports, 0, $"manifest-shard-{request.Shard.Index}-of-{request.Shard.Count}.json");
             return new RunResult(region, [], null, siteReports, siteReports.Sum(r => r.Features), shardManifest) { Reused = reused };
         }
 
@@ -163,7 +179,7 @@ public static class RegionRunner
         var zip = request.Zip && files.Length > 0 ? GpkgTileWriter.Zip(request.OutDirectory, region, files) : null;
 
         var writeSeconds = Math.Round(writeClock.Elapsed.TotalSeconds, 3);
-        var manifest = WriteManifest(request, region, files, zip, siteReports, features, "manifest.json", writeSeconds);
+        var manifest = WriteManifest(request, model, region, files, zip, siteReports, features, "manifest.json", writeSeconds);
         return new RunResult(region, files, zip, siteReports, checked((int)features), manifest) { Reused = reused, WriteSeconds = writeSeconds };
     }
 
@@ -215,7 +231,10 @@ public static class RegionRunner
         catch (JsonException) { return []; }
     }
 
-    private static string WriteManifest(RunRequest request, string region, IReadOnlyList<string> files, string? zip, IReadOnlyList<SiteReport> sites, long features, string name, double? writeSeconds = null)
+    /// <summary>Lets a background load that is no longer awaited fail quietly (the catalog's error is the one reported).</summary>
+    private static void ObserveFailure(Task loading) => loading.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+
+    private static string WriteManifest(RunRequest request, ClassifierModel model, string region, IReadOnlyList<string> files, string? zip, IReadOnlyList<SiteReport> sites, long features, string name, double? writeSeconds = null)
     {
         var path = Path.Combine(request.OutDirectory, name);
         using var self = System.Diagnostics.Process.GetCurrentProcess();
@@ -224,8 +243,8 @@ public static class RegionRunner
             Region = region,
             Shard = request.Shard.ToString(),
             Engine = ResumeKeys.EngineBuild,
-            Method = request.Model.Card.Method,
-            Model = new { request.Model.Card.Trainer, request.Model.Card.FeatureSet, request.Model.Card.FeatureSetHash, request.Model.ContentHash },
+            Method = model.Card.Method,
+            Model = new { model.Card.Trainer, model.Card.FeatureSet, model.Card.FeatureSetHash, model.ContentHash },
             Features = features,
             Files = files.Select(Path.GetFileName).ToList(),
             Zip = zip is null ? null : Path.GetFileName(zip),
