@@ -18,7 +18,8 @@ public sealed record SiteLayout(CatalogEntry Entry, SiteGrid Grid, Geometry Site
 }
 
 /// <summary>
-/// One site's (or one block's) inputs on one grid, as structure-of-arrays planes (row-major, <see cref="SiteGrid.PixelCount"/> long):
+/// One site's (or one block's) inputs on one grid, as structure-of-arrays planes (row-major; the first
+/// <see cref="SiteGrid.PixelCount"/> values count: a block read into <see cref="BlockBuffers"/> has longer arrays):
 /// the ten reflectances x 10000 (NaN = no data), the elevation change dh in metres (NaN = DCM void),
 /// and masks. Pixels to classify are those with <see cref="SiteMask"/> and <see cref="Valid"/> set.
 /// </summary>
@@ -43,5 +44,5 @@ public sealed class AlignedSite
 
     public bool IsClassifiable(int pixel) => SiteMask[pixel] != 0 && Valid[pixel] != 0;
 
-    public int ClassifiableCount { get { var n = 0; for (var i = 0; i < SiteMask.Length; i++) if (IsClassifiable(i)) n++; return n; } }
+    public int ClassifiableCount { get { var n = 0; for (var i = 0; i < Grid.PixelCount; i++) if (IsClassifiable(i)) n++; return n; } }
 }

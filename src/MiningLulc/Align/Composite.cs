@@ -63,9 +63,10 @@ public sealed class Composite : IDisposable
     /// <summary>
     /// The raw values of every band (in the order of <see cref="InputSettings.BandNames"/>) on
     /// <paramref name="grid"/>, a window of this composite's grid. Warped bands carry NaN where their
-    /// files have no data.
+    /// files have no data. With <paramref name="buffers"/>, the planes are the worker's reused arrays
+    /// (at least the grid's pixel count long; see <see cref="BlockBuffers"/>).
     /// </summary>
-    public float[][] Read(SiteGrid grid)
+    public float[][] Read(SiteGrid grid, BlockBuffers? buffers = null)
     {
         var planes = new float[bands.Length][];
         var warped = new Dictionary<BandGroup, RasterDataset>();
@@ -74,13 +75,13 @@ public sealed class Composite : IDisposable
             for (var b = 0; b < bands.Length; b++)
             {
                 var (group, band) = bands[b];
-                var plane = new float[grid.PixelCount];
-                if (group.OnGrid) group.Dataset.Read(band, grid.SourceWindow, plane.AsSpan());
+                var plane = buffers?.Floats(BlockBuffers.Use.Band, b, grid.PixelCount) ?? new float[grid.PixelCount];
+                if (group.OnGrid) group.Dataset.Read(band, grid.SourceWindow, plane.AsSpan(0, grid.PixelCount));
                 else
                 {
                     if (!warped.TryGetValue(group, out var ds))
                         warped[group] = ds = GridWarp.Onto(grid, group.Dataset, resampling, group.Dataset.BandInfo(1).NoData ?? group.NoDataDefault);
-                    ds.Read(band, new Window(0, 0, grid.Width, grid.Height), plane.AsSpan());
+                    ds.Read(band, new Window(0, 0, grid.Width, grid.Height), plane.AsSpan(0, grid.PixelCount));
                 }
                 planes[b] = plane;
             }

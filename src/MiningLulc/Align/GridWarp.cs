@@ -28,16 +28,21 @@ internal static class GridWarp
         return GdalUtils.Warp("", [source], args);
     }
 
-    /// <summary>One band of <see cref="Onto"/> as a plane; values equal to <paramref name="sourceNoData"/> become NaN too.</summary>
-    public static float[] Plane(SiteGrid grid, RasterDataset source, string resampling, double? sourceNoData)
+    /// <summary>
+    /// One band of <see cref="Onto"/> as a plane; values equal to <paramref name="sourceNoData"/> become
+    /// NaN too. Written into <paramref name="plane"/> when given (its first <see cref="SiteGrid.PixelCount"/> values).
+    /// </summary>
+    public static float[] Plane(SiteGrid grid, RasterDataset source, string resampling, double? sourceNoData, float[]? plane = null)
     {
         using var warped = Onto(grid, source, resampling, sourceNoData);
-        var plane = new float[grid.PixelCount];
-        warped.Read(1, new Window(0, 0, grid.Width, grid.Height), plane.AsSpan());
+        var n = grid.PixelCount;
+        plane ??= new float[n];
+        var values = plane.AsSpan(0, n);
+        warped.Read(1, new Window(0, 0, grid.Width, grid.Height), values);
         if (sourceNoData is double nd)
         {
             var f = (float)nd;
-            for (var i = 0; i < plane.Length; i++) if (plane[i] == f) plane[i] = float.NaN;
+            for (var i = 0; i < values.Length; i++) if (values[i] == f) values[i] = float.NaN;
         }
         return plane;
     }

@@ -93,7 +93,8 @@ public sealed class SiteAligner : IDisposable
     /// block borders equal those of the whole site. Memory is bounded by the block, not the site.
     /// </summary>
     /// <param name="withTime">Read the time stamps too (false: <see cref="AlignedSite.Time"/> is null).</param>
-    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize, bool withTime = true)
+    /// <param name="buffers">The worker's reused arrays: each block then lives until the next is read.</param>
+    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize, bool withTime = true, BlockBuffers? buffers = null)
     {
         var full = new Window(0, 0, layout.Grid.Width, layout.Grid.Height);
         var halo = settings.HaloPixels;
@@ -101,19 +102,19 @@ public sealed class SiteAligner : IDisposable
         {
             var read = new Window(tile.ColOff - halo, tile.RowOff - halo, tile.Width + 2 * halo, tile.Height + 2 * halo).Intersect(full);
             var interior = new Window(tile.ColOff - read.ColOff, tile.RowOff - read.RowOff, tile.Width, tile.Height);
-            yield return (Read(layout, read, withTime), interior);
+            yield return (Read(layout, read, withTime, buffers), interior);
         }
     }
 
-    /// <summary>Reads the pixel data of a window of the site grid.</summary>
-    public AlignedSite Read(SiteLayout layout, Window window, bool withTime = true)
+    /// <summary>Reads the pixel data of a window of the site grid (into <paramref name="buffers"/> when given).</summary>
+    public AlignedSite Read(SiteLayout layout, Window window, bool withTime = true, BlockBuffers? buffers = null)
     {
         var s2 = Composite(layout.Entry.Year!.Value);
         var grid = layout.Grid.Sub(window);
         var n = grid.PixelCount;
-        var bands = s2.Read(grid);
-        var valid = new byte[n];
-        valid.AsSpan().Fill(1);
+        var bands = s2.Read(grid, buffers);
+        var valid = buffers?.Bytes(BlockBuffers.ByteUse.Valid, n) ?? new byte[n];
+        valid.AsSpan(0, n).Fill(1);
         var noData = (float)folder.Settings.S2NoData;
         var scale = (float)folder.Settings.S2Scale;
         var offset = (float)folder.Settings.S2Offset;
@@ -132,7 +133,7 @@ public sealed class SiteAligner : IDisposable
                 else plane[i] = v * scale + offset;
             }
         }
-        var mask = new byte[n];
+        var mask = buffers?.Bytes(BlockBuffers.ByteUse.SiteMask, n) ?? new byte[n];
         for (var r = 0; r < window.Height; r++)
             Array.Copy(layout.SiteMask, (window.RowOff + r) * layout.Grid.Width + window.ColOff, mask, r * window.Width, window.Width);
         return new AlignedSite
@@ -140,8 +141,10 @@ public sealed class SiteAligner : IDisposable
             Entry = layout.Entry,
             Grid = grid,
             Bands = bands,
-            Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData),
-            Time = !withTime ? null : time.Value is { } t ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData) : NaNs(n),
+            Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData, buffers?.Floats(BlockBuffers.Use.Dh, 0, n)),
+            Time = !withTime ? null : time.Value is { } t
+                ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData, buffers?.Floats(BlockBuffers.Use.Time, 0, n))
+                : NaNs(n),
             SiteMask = mask,
             Valid = valid,
             SiteInGridCrs = layout.SiteInGridCrs

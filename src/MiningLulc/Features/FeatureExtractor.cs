@@ -13,22 +13,25 @@ public sealed class FeatureExtractor(FeatureSet set)
 
     public FeatureSet Set { get; } = set;
 
-    /// <summary>All schema planes for the site's grid, by the SIMD <see cref="FeatureEngine"/> (scratch reused across sites).</summary>
-    public float[][] ComputePlanes(AlignedSite site)
+    /// <summary>
+    /// All schema planes for the site's grid, by the SIMD <see cref="FeatureEngine"/> (its focal
+    /// scratch reused across sites); the planes are <paramref name="buffers"/>' arrays when given.
+    /// </summary>
+    public float[][] ComputePlanes(AlignedSite site, BlockBuffers? buffers = null)
     {
         var n = site.Grid.PixelCount;
         var planes = new float[FeatureSchema.Count][];
-        for (var f = 0; f < planes.Length; f++) planes[f] = new float[n];
+        for (var f = 0; f < planes.Length; f++) planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
         var (dx, dy) = site.Grid.PixelSizeInMetres();
         engine.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes);
         return planes;
     }
 
-    /// <summary>Row-major matrix (pixels x features of the set) for the given pixel indices.</summary>
-    public float[] Gather(float[][] planes, IReadOnlyList<int> pixels)
+    /// <summary>Row-major matrix (pixels x features of the set) for the given pixel indices (in <paramref name="buffers"/> when given: then longer than that).</summary>
+    public float[] Gather(float[][] planes, IReadOnlyList<int> pixels, BlockBuffers? buffers = null)
     {
         var width = indices.Length;
-        var rows = new float[pixels.Count * width];
+        var rows = buffers?.Floats(BlockBuffers.Use.Rows, 0, pixels.Count * width) ?? new float[pixels.Count * width];
         for (var p = 0; p < pixels.Count; p++)
         {
             var pixel = pixels[p];

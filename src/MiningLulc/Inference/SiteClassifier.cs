@@ -14,10 +14,11 @@ public static class SiteClassifier
     /// <param name="classes">The site's class raster (row-major over the site grid).</param>
     /// <param name="siteWidth">Width of the site grid.</param>
     /// <param name="offset">Where the block's (0,0) lies in the site grid.</param>
+    /// <param name="buffers">The worker's reused arrays for the gathered rows and their classes.</param>
     public static void Classify(ClassifierModel model, AlignedSite block, float[][] planes, Features.FeatureExtractor extractor,
-        Window interior, byte[] classes, int siteWidth, (int Col, int Row) offset)
+        Window interior, byte[] classes, int siteWidth, (int Col, int Row) offset, BlockBuffers? buffers = null)
     {
-        var pixels = new List<int>(interior.Width * interior.Height);
+        var pixels = buffers?.Pixels() ?? new List<int>(interior.Width * interior.Height);
         for (var r = interior.RowOff; r < interior.RowOff + interior.Height; r++)
             for (var c = interior.ColOff; c < interior.ColOff + interior.Width; c++)
             {
@@ -25,8 +26,8 @@ public static class SiteClassifier
                 if (block.IsClassifiable(i)) pixels.Add(i);
             }
         if (pixels.Count == 0) return;
-        var rows = extractor.Gather(planes, pixels);
-        var predicted = new byte[pixels.Count];
+        var rows = extractor.Gather(planes, pixels, buffers);
+        var predicted = (buffers?.Bytes(BlockBuffers.ByteUse.Predicted, pixels.Count) ?? new byte[pixels.Count]).AsSpan(0, pixels.Count);
         model.Predict(rows, pixels.Count, predicted);
         for (var k = 0; k < pixels.Count; k++)
         {

@@ -27,6 +27,7 @@ public sealed class SiteProcessor : IDisposable
     private readonly SitePolygonizer polygonizer;
     private readonly EngineConfig config;
     private readonly GridTransforms transforms = new();
+    private readonly BlockBuffers buffers = new();
 
     public SiteProcessor(RegionFolder folder, EngineConfig config, FeatureSet features)
     {
@@ -37,6 +38,9 @@ public sealed class SiteProcessor : IDisposable
     }
 
     public FeatureExtractor Extractor => extractor;
+
+    /// <summary>Bytes this worker has allocated for block arrays so far (flat once its largest block has been seen).</summary>
+    public long BlockBytesAllocated => buffers.AllocatedBytes;
 
     /// <summary>A whole site as one block with its feature planes (analysis tools; the pipeline goes block by block).</summary>
     public (AlignedSite Site, float[][] Planes) Prepare(CatalogEntry entry)
@@ -68,14 +72,14 @@ public sealed class SiteProcessor : IDisposable
         var counter = new CoverageCounter(layout);
         clock.Restart();
         // Coverage is all the pipeline needs the stamps for: when they are all of the site's year, skip warping them.
-        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: !layout.StampsAllOfSiteYear))
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: !layout.StampsAllOfSiteYear, buffers))
         {
             counter.Add(block, interior);
             clock.Lap(StageClock.Stage.ReadWarp);
-            var planes = extractor.ComputePlanes(block);
+            var planes = extractor.ComputePlanes(block, buffers);
             clock.Lap(StageClock.Stage.Features);
             var offset = (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
-            SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset);
+            SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset, buffers);
             clock.Lap(StageClock.Stage.Classify);
         }
         coverage = counter.Result;

@@ -1,0 +1,48 @@
+namespace MiningLulc.Align;
+
+/// <summary>
+/// One worker's arrays for the block in hand: reflectance, dh and stamps, masks, feature planes and
+/// the gathered rows, each kept and reused for the next block (as ImageSharp's MemoryAllocator
+/// keeps its buffers), so a run allocates them once per worker at the size of its largest block
+/// instead of some 40 large arrays per block. An array is at least the length asked for and its
+/// contents are whatever the last block left: every user writes the first <c>length</c> elements
+/// before reading them. A block's data is valid until the next block is read. Not thread-safe.
+/// </summary>
+public sealed class BlockBuffers
+{
+    /// <summary>What a float array holds; with an index, one array per band or feature.</summary>
+    public enum Use { Band, Dh, Time, Feature, Rows }
+
+    private readonly Dictionary<(Use, int), float[]> floats = [];
+    private readonly Dictionary<ByteUse, byte[]> bytes = [];
+    private readonly List<int> pixels = [];
+
+    /// <summary>What a byte array holds.</summary>
+    public enum ByteUse { Valid, SiteMask, Predicted }
+
+    /// <summary>Bytes allocated for arrays since this instance was created (tests and the bench: near zero per block once warm).</summary>
+    public long AllocatedBytes { get; private set; }
+
+    /// <summary>A float array of at least <paramref name="length"/> elements for <paramref name="use"/> (<paramref name="index"/>: which band or feature).</summary>
+    public float[] Floats(Use use, int index, int length) => Get(floats, (use, index), length, sizeof(float));
+
+    /// <summary>A byte array of at least <paramref name="length"/> elements.</summary>
+    public byte[] Bytes(ByteUse use, int length) => Get(bytes, use, length, sizeof(byte));
+
+    /// <summary>An empty list for a block's pixel indices (its capacity kept from block to block).</summary>
+    public List<int> Pixels()
+    {
+        pixels.Clear();
+        return pixels;
+    }
+
+    private T[] Get<TKey, T>(Dictionary<TKey, T[]> pool, TKey key, int length, int size) where TKey : notnull
+    {
+        if (pool.TryGetValue(key, out var array) && array.Length >= length) return array;
+        // Grow to the length asked for, no further: the largest block of the run sets the size.
+        array = GC.AllocateUninitializedArray<T>(length);
+        AllocatedBytes += (long)length * size;
+        pool[key] = array;
+        return array;
+    }
+}
