@@ -39,6 +39,7 @@ internal static class BenchCommand
             ("classify, random forest (Mpx/s, 1 thread)", $"{result.ClassifyForestMpxPerS:0.00}"),
             ("smooth (Mpx/s, 1 thread)", $"{result.SmoothMpxPerS:0.00}"),
             ("pipeline (Mpx/s, all cores)", $"{result.PipelineMpxPerS:0.00}"),
+            ("allocated per block, warm (KB)", $"{result.BlockAllocKb:0.0}"),
             ("peak RSS (MB)", $"{result.PeakRssMb:0}"),
         ]);
         foreach (var (k, v) in result.Notes) Console.WriteLine($"{k}: {v}");

@@ -20,8 +20,11 @@ public sealed class BlockBuffers
     /// <summary>What a byte array holds.</summary>
     public enum ByteUse { Valid, SiteMask, Predicted }
 
-    /// <summary>Bytes allocated for arrays since this instance was created (tests and the bench: near zero per block once warm).</summary>
+    /// <summary>Bytes allocated for arrays since this instance was created (tests and the bench: flat once warm).</summary>
     public long AllocatedBytes { get; private set; }
+
+    /// <summary>Bytes the arrays hold now: less than twice what the largest block asked for.</summary>
+    public long HeldBytes { get; private set; }
 
     /// <summary>A float array of at least <paramref name="length"/> elements for <paramref name="use"/> (<paramref name="index"/>: which band or feature).</summary>
     public float[] Floats(Use use, int index, int length) => Get(floats, (use, index), length, sizeof(float));
@@ -38,10 +41,14 @@ public sealed class BlockBuffers
 
     private T[] Get<TKey, T>(Dictionary<TKey, T[]> pool, TKey key, int length, int size) where TKey : notnull
     {
-        if (pool.TryGetValue(key, out var array) && array.Length >= length) return array;
-        // Grow to the length asked for, no further: the largest block of the run sets the size.
-        array = GC.AllocateUninitializedArray<T>(length);
-        AllocatedBytes += (long)length * size;
+        var held = pool.TryGetValue(key, out var array) ? array.Length : 0;
+        if (array is not null && held >= length) return array;
+        // At least double: a site's edge blocks come in many sizes, and growing by doubling
+        // reallocates a few times per run, not once per larger block.
+        var grown = (int)Math.Min(Math.Max(length, 2L * held), Array.MaxLength);
+        array = GC.AllocateUninitializedArray<T>(grown);
+        AllocatedBytes += (long)grown * size;
+        HeldBytes += (long)(grown - held) * size;
         pool[key] = array;
         return array;
     }

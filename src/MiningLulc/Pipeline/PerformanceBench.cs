@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
+using MiningLulc.Catalog;
 using MiningLulc.Features;
 using MiningLulc.Synthetic;
 using MiningLulc.Training;
@@ -20,6 +21,7 @@ public sealed record BenchResult
     [JsonPropertyName("classify_forest_mpx_per_s")] public double ClassifyForestMpxPerS { get; init; }
     [JsonPropertyName("smooth_mpx_per_s")] public double SmoothMpxPerS { get; init; }
     [JsonPropertyName("pipeline_mpx_per_s")] public double PipelineMpxPerS { get; init; }
+    [JsonPropertyName("block_alloc_kb")] public double BlockAllocKb { get; init; }
     [JsonPropertyName("peak_rss_mb")] public double PeakRssMb { get; init; }
     [JsonPropertyName("cores")] public int Cores { get; init; }
     [JsonPropertyName("runs")] public int Runs { get; init; }
@@ -71,7 +73,7 @@ public static class PerformanceBench
         var smooth = Median(runs, () => Smooth.MajorityFilter.Apply(classes, metric, filtered));
         progress?.Report(new PipelineProgress("smooth", runs, runs));
 
-        var pipeline = PipelineFigure(Math.Max(1, runs / 2), progress);
+        var (pipeline, blockAlloc) = PipelineFigure(Math.Max(1, runs / 2), progress);
         return new BenchResult
         {
             FeaturesMpxPerS = mpx / simd,
@@ -82,6 +84,7 @@ public static class PerformanceBench
             ClassifyForestMpxPerS = forestCount / 1e6 / classifyForest,
             SmoothMpxPerS = classified / 1e6 / smooth,
             PipelineMpxPerS = pipeline,
+            BlockAllocKb = blockAlloc.Bytes / 1024.0,
             PeakRssMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
             Cores = Environment.ProcessorCount,
             Runs = runs,
@@ -95,6 +98,8 @@ public static class PerformanceBench
                     + $"batch of {forestCount} pixels, one thread: {forest.InferencePath}",
                 ["smooth"] = $"48-nearest-neighbour majority filter, {classified} classified pixels of a 512x512 site on a 7.6 x 10 m (EPSG:4326-like) grid, one thread",
                 ["pipeline"] = "align + features + classify + vectorize, synthetic 'sample' region, all cores, classified pixels per second",
+                ["block_alloc"] = $"managed bytes allocated per block while reading, computing features and classifying the same region again with one warm worker "
+                    + $"(its reused block arrays hold {blockAlloc.HeldMb:0.0} MB; {blockAlloc.Blocks} blocks of up to {EngineConfig.Default.Align.BlockSize} px)",
             },
         };
     }
@@ -229,7 +234,24 @@ public static class PerformanceBench
         return (classes, new Smooth.MetricGrid(width, height, x, y), classified);
     }
 
-    private static double PipelineFigure(int runs, IProgress<PipelineProgress>? progress)
+    /// <summary>Managed allocation per block once a worker is warm, and what its reused arrays hold.</summary>
+    private readonly record struct BlockAllocation(double Bytes, double HeldMb, int Blocks);
+
+    private static BlockAllocation MeasureBlockAllocation(string region, ClassifierModel model, EngineConfig config)
+    {
+        var catalog = RegionCatalog.Build(region, config.Input);
+        using var processor = new SiteProcessor(catalog.Folder, config, model.FeatureSet);
+        var layouts = catalog.Ready.Select(processor.Plan).ToList();
+        foreach (var layout in layouts) processor.ClassRaster(model, layout); // warm: arrays at their size, code compiled
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var layout in layouts) processor.ClassRaster(model, layout);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var size = config.Align.BlockSize;
+        var blocks = layouts.Sum(l => ((l.Grid.Width + size - 1) / size) * ((l.Grid.Height + size - 1) / size));
+        return new BlockAllocation(allocated / (double)blocks, processor.Buffers.HeldBytes / 1e6, blocks);
+    }
+
+    private static (double MpxPerS, BlockAllocation Allocation) PipelineFigure(int runs, IProgress<PipelineProgress>? progress)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"mining-lulc-bench-{Environment.ProcessId}");
         try
@@ -249,7 +271,7 @@ public static class PerformanceBench
                 pixels = result.Sites.Sum(s => (long)s.ClassifiedPixels);
             });
             progress?.Report(new PipelineProgress("pipeline", runs, runs));
-            return pixels / 1e6 / seconds;
+            return (pixels / 1e6 / seconds, MeasureBlockAllocation(region, model, config));
         }
         finally
         {

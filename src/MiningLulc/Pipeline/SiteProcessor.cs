@@ -39,8 +39,8 @@ public sealed class SiteProcessor : IDisposable
 
     public FeatureExtractor Extractor => extractor;
 
-    /// <summary>Bytes this worker has allocated for block arrays so far (flat once its largest block has been seen).</summary>
-    public long BlockBytesAllocated => buffers.AllocatedBytes;
+    /// <summary>This worker's reused block arrays (what they hold and have allocated so far).</summary>
+    public BlockBuffers Buffers => buffers;
 
     /// <summary>A whole site as one block with its feature planes (analysis tools; the pipeline goes block by block).</summary>
     public (AlignedSite Site, float[][] Planes) Prepare(CatalogEntry entry)

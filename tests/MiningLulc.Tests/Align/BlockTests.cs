@@ -1,5 +1,6 @@
 using MiningLulc.Align;
 using MiningLulc.Catalog;
+using MiningLulc.Features;
 using MiningLulc.Geo;
 using MiningLulc.Pipeline;
 using NetTopologySuite.Geometries;
@@ -25,6 +26,54 @@ public class BlockTests(SyntheticRegionFixture region)
         Assert.True(whole.Count(c => c != 0) > 1000);
         Assert.Equal(whole, Classes(17)); // odd block size: blocks end mid-feature-window everywhere
     }
+
+    /// <summary>
+    /// The pipeline's reused block arrays (<see cref="BlockBuffers"/>) give the classes that fresh
+    /// arrays give, although every block starts from what the last one left; and once a worker has
+    /// seen its largest block, later blocks allocate no block arrays and little else.
+    /// </summary>
+    [Fact]
+    public void ReusedBlockArraysGiveTheClassesOfFreshOnesAndStopGrowing()
+    {
+        var catalog = RegionCatalog.Build(region.Region, region.Config.Input);
+        var largest = catalog.Ready.OrderByDescending(e => e.AreaM2).First();
+        const int blockSize = 48;
+        var config = region.Config with { Align = region.Config.Align with { BlockSize = blockSize } };
+        using var processor = new SiteProcessor(catalog.Folder, config, region.Model.FeatureSet);
+        var layout = processor.Plan(largest);
+
+        // Fresh arrays for every block: the reference.
+        using var aligner = new SiteAligner(catalog.Folder, config.Align);
+        var fresh = new byte[layout.Grid.PixelCount];
+        var blocks = 0;
+        foreach (var (block, interior) in aligner.Blocks(layout, blockSize))
+        {
+            var blockPlanes = processor.Extractor.ComputePlanes(block);
+            var offset = (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
+            MiningLulc.Inference.SiteClassifier.Classify(region.Model, block, blockPlanes, processor.Extractor, interior, fresh, layout.Grid.Width, offset);
+            blocks++;
+        }
+        Assert.True(blocks > 4, $"the site should span several blocks, got {blocks}");
+        Assert.Equal(fresh, processor.ClassRaster(region.Model, layout));
+
+        // Warm: every site once. The arrays then hold what the largest block needs, at most twice that (growth by doubling).
+        foreach (var entry in catalog.Ready) processor.ClassRaster(region.Model, processor.Plan(entry));
+        var allocated = processor.Buffers.AllocatedBytes;
+        var side = blockSize + 2 * config.Align.HaloPixels;
+        var planes = (long)side * side * sizeof(float);
+        var oneBlock = planes * (FeatureSchema.Count + 12) + (long)blockSize * blockSize * region.Model.FeatureSet.Names.Count * sizeof(float) + 3L * side * side;
+        Assert.InRange(processor.Buffers.HeldBytes, planes * FeatureSchema.Count, 2 * oneBlock);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var entry in catalog.Ready) processor.ClassRaster(region.Model, processor.Plan(entry));
+        var perBlock = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)catalog.Ready.Sum(e => BlockCount(processor.Plan(e).Grid, blockSize));
+        Assert.Equal(allocated, processor.Buffers.AllocatedBytes); // nothing more once warm
+        // What still comes per block: small objects (the block, its plane lists, GDAL call arguments) and
+        // each site's own class raster, against the ~40 planes of a block reused here.
+        Assert.True(perBlock < oneBlock / 10, $"{perBlock:0} bytes allocated per block; its arrays are {oneBlock} bytes");
+    }
+
+    private static int BlockCount(MiningLulc.Align.SiteGrid grid, int size) => ((grid.Width + size - 1) / size) * ((grid.Height + size - 1) / size);
 }
 
 /// <summary>Live memory is measured for the whole process, so this runs alone (no other test allocating meanwhile).</summary>
