@@ -42,11 +42,18 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         var overlay = AccuracyAssessor.Assess(pred, refs);
         var raster = CellCountAssessor.Assess(pred, refs);
         output.WriteLine($"overlay OA {overlay.OverallAccuracy:F5} kappa {overlay.Kappa:F5} F1 {overlay.MacroF1:F5}; raster OA {raster.OverallAccuracy:F5} kappa {raster.Kappa:F5} F1 {raster.MacroF1:F5}");
+        output.WriteLine($"95 % half-widths: overlay OA {overlay.OverallAccuracyCi95:F5}, raster {raster.OverallAccuracyCi95:F5}; "
+            + string.Join(", ", overlay.PerClass.Select(kv => $"{kv.Key} UA {kv.Value.UsersAccuracyCi95:F4}/{raster.PerClass[kv.Key].UsersAccuracyCi95:F4} PA {kv.Value.ProducersAccuracyCi95:F4}/{raster.PerClass[kv.Key].ProducersAccuracyCi95:F4}")));
 
         // A real comparison: predictions that are good but not perfect, over several classes.
         Assert.InRange(overlay.OverallAccuracy, 0.6, 0.995);
         Assert.True(overlay.PerClass.Values.Count(c => c.ReferenceAreaM2 > 0) >= 4);
         AssertAgree(overlay, raster, Tolerance);
+
+        // Intervals from the bootstrap of the region's sites, for both methods.
+        Assert.InRange(raster.OverallAccuracyCi95, 0.005, 0.2);
+        Assert.True(raster.PerClass.Values.Count(c => c.UsersAccuracyCi95 > 0 && c.ProducersAccuracyCi95 > 0) >= 4);
+        Assert.Equal("site_cluster_bootstrap", overlay.IntervalMethod);
 
         Assert.Equal("overlay", overlay.MethodName);
         Assert.Null(overlay.CellSizeM);
@@ -80,14 +87,22 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         var report = ReportWriter.AssessFiles(Predictions(), Labels, dir.Path, title: "test");
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
         var root = json.RootElement;
-        foreach (var key in new[] { "overall_accuracy", "kappa", "macro_f1", "per_class", "confusion_matrix_m2", "classes", "by_year", "compared_area_m2", "site_clusters", "method", "assessment_method", "cell_size_m" })
+        foreach (var key in new[] { "overall_accuracy", "kappa", "macro_f1", "per_class", "confusion_matrix_m2", "classes", "by_year", "compared_area_m2", "site_clusters", "method", "assessment_method", "cell_size_m",
+            "overall_accuracy_ci95", "reference_design", "interval_method", "sample_units" })
             Assert.True(root.TryGetProperty(key, out _), $"report.json lacks {key}");
         Assert.Equal("raster", root.GetProperty("assessment_method").GetString());
         Assert.Equal(5.0, root.GetProperty("cell_size_m").GetDouble());
+        Assert.Equal("census", root.GetProperty("reference_design").GetString());
+        Assert.Equal("site_cluster_bootstrap", root.GetProperty("interval_method").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("sample_units").ValueKind);
+        Assert.Equal(report.OverallAccuracyCi95, root.GetProperty("overall_accuracy_ci95").GetDouble());
         foreach (var c in root.GetProperty("per_class").EnumerateObject())
-            foreach (var key in new[] { "producers_accuracy", "users_accuracy", "f1", "reference_area_m2", "mapped_area_m2", "adjusted_area_m2", "adjusted_area_ci95_m2" })
+            foreach (var key in new[] { "producers_accuracy", "users_accuracy", "f1", "reference_area_m2", "mapped_area_m2", "adjusted_area_m2", "adjusted_area_ci95_m2",
+                "producers_accuracy_ci95", "users_accuracy_ci95", "sample_units" })
                 Assert.True(c.Value.TryGetProperty(key, out _), $"per_class.{c.Name} lacks {key}");
-        Assert.Contains("Method (raster, 5 m cells)", File.ReadAllText(dir.File("report.md")));
+        var markdown = File.ReadAllText(dir.File("report.md"));
+        Assert.Contains("Method (raster, 5 m cells)", markdown);
+        Assert.Contains($"95 % intervals: cluster bootstrap of sites ({AccuracyAssessor.BootstrapReplicates} resamples of {report.SiteClusters} site clusters)", markdown);
         Assert.True(File.Exists(dir.File("confusion_matrix.png")));
 
         // The same figures as from the in-memory lists; the overlay is still reachable from files.
@@ -220,11 +235,19 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         Assert.Equal(overlay.MacroF1, raster.MacroF1, tolerance);
         Assert.Equal(overlay.ComparedAreaM2, raster.ComparedAreaM2, 0.002 * overlay.ComparedAreaM2);
         Assert.Equal(overlay.SiteClusters, raster.SiteClusters);
+        // The same clusters resampled the same way. A half-width is 1.96 x the spread of a figure over the
+        // resamples, so it moves by at most 1.96 x the largest difference of that figure in one resample; a
+        // resample of few small sites differs more than the whole region (0.003 for a lone site of the
+        // held-out area's two): twice the figures' tolerance per resample.
+        var intervalTolerance = AccuracyIntervals.Z95 * 2 * tolerance;
+        Close(overlay.OverallAccuracyCi95, raster.OverallAccuracyCi95, intervalTolerance, "overall accuracy's interval");
         foreach (var (name, o) in overlay.PerClass)
         {
             var r = raster.PerClass[name];
             Close(o.ProducersAccuracy, r.ProducersAccuracy, tolerance, name);
             Close(o.UsersAccuracy, r.UsersAccuracy, tolerance, name);
+            Close(o.ProducersAccuracyCi95, r.ProducersAccuracyCi95, intervalTolerance, $"{name}: producer's accuracy's interval");
+            Close(o.UsersAccuracyCi95, r.UsersAccuracyCi95, intervalTolerance, $"{name}: user's accuracy's interval");
             Close(o.F1, r.F1, tolerance, name);
             // Polygon areas: geodesic (overlay) and authalic (cell count) agree to 1e-6.
             Assert.Equal(o.ReferenceAreaM2, r.ReferenceAreaM2, 1e-6 * Math.Max(1, o.ReferenceAreaM2));
