@@ -75,11 +75,12 @@ internal static class AssessCommand
 
     internal static void Render(AccuracyReport report, string title)
     {
+        var sample = report.SampleUnits is not null;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{title}[/]")
-            .AddColumn("class").AddColumn("producer's").AddColumn("user's").AddColumn("F1").AddColumn("reference km²").AddColumn("mapped km²");
+            .AddColumn("class").AddColumn("producer's").AddColumn("user's").AddColumn("F1").AddColumn(sample ? "sample units" : "reference km²").AddColumn("mapped km²");
         foreach (var (name, c) in report.PerClass)
             table.AddRow(name, ConsoleUi.F3(c.ProducersAccuracy), ConsoleUi.F3(c.UsersAccuracy), ConsoleUi.F3(c.F1),
-                ConsoleUi.F3(c.ReferenceAreaM2 / 1e6), ConsoleUi.F3(c.MappedAreaM2 / 1e6));
+                sample ? $"{c.SampleUnits}" : ConsoleUi.F3(c.ReferenceAreaM2 / 1e6), ConsoleUi.F3(c.MappedAreaM2 / 1e6));
         var how = report.SampleUnits is int units ? $"sample of {units} units" : $"{report.MethodName}{(report.CellSizeM is double cs ? $" ({ConsoleUi.F3(cs)} m cells)" : "")}";
         table.Caption($"{how}: overall accuracy {ConsoleUi.F3(report.OverallAccuracy)} ± {ConsoleUi.F3(report.OverallAccuracyCi95)}   kappa {ConsoleUi.F3(report.Kappa)}   macro F1 {ConsoleUi.F3(report.MacroF1)}   compared {ConsoleUi.F3(report.ComparedAreaM2 / 1e6)} km²");
         Spectre.Console.AnsiConsole.Write(table);

@@ -105,12 +105,12 @@ public sealed record AccuracyReport
             ? $"- Sample: {SampleUnits} units; the estimates are for {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² of map (the mapped area of the classes that have units)"
             : $"- Compared area: {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² over {SiteClusters} site clusters (touching reference polygons count once)");
         sb.AppendLine($"- 95 % intervals: {IntervalText()}").AppendLine();
-        sb.AppendLine("| class | producer's ± 95 % | user's ± 95 % | F1 | reference km² | mapped km² | adjusted km² ± 95 % |" + (sample ? " sample units |" : ""));
-        sb.AppendLine("|---|---|---|---|---|---|---|" + (sample ? "---|" : ""));
+        // A sample's reference area is that of its plots (0 for points): its unit counts say more.
+        sb.AppendLine($"| class | producer's ± 95 % | user's ± 95 % | F1 | {(sample ? "sample units" : "reference km²")} | mapped km² | adjusted km² ± 95 % |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (name, c) in PerClass)
-            sb.AppendLine($"| {name} | {F(c.ProducersAccuracy)} ± {F(c.ProducersAccuracyCi95)} | {F(c.UsersAccuracy)} ± {F(c.UsersAccuracyCi95)} | {F(c.F1)} | {(c.ReferenceAreaM2 / 1e6).ToString("0.000", inv)} | {(c.MappedAreaM2 / 1e6).ToString("0.000", inv)} | {(c.AdjustedAreaM2 / 1e6).ToString("0.000", inv)} ± {(double.IsNaN(c.AdjustedAreaCi95M2) ? "n/a" : (c.AdjustedAreaCi95M2 / 1e6).ToString("0.000", inv))} |"
-                + (sample ? $" {c.SampleUnits} |" : ""));
-        sb.AppendLine().AppendLine("Confusion matrix (km², rows = reference, columns = predicted):").AppendLine();
+            sb.AppendLine($"| {name} | {F(c.ProducersAccuracy)} ± {F(c.ProducersAccuracyCi95)} | {F(c.UsersAccuracy)} ± {F(c.UsersAccuracyCi95)} | {F(c.F1)} | {(sample ? $"{c.SampleUnits}" : (c.ReferenceAreaM2 / 1e6).ToString("0.000", inv))} | {(c.MappedAreaM2 / 1e6).ToString("0.000", inv)} | {(c.AdjustedAreaM2 / 1e6).ToString("0.000", inv)} ± {(double.IsNaN(c.AdjustedAreaCi95M2) ? "n/a" : (c.AdjustedAreaCi95M2 / 1e6).ToString("0.000", inv))} |");
+        sb.AppendLine().AppendLine(sample ? "Estimated areas of the map (km², rows = reference, columns = predicted):" : "Confusion matrix (km², rows = reference, columns = predicted):").AppendLine();
         sb.AppendLine("| reference \\ predicted | " + string.Join(" | ", Classes) + " |");
         sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", Classes.Count)));
         for (var i = 0; i < Classes.Count; i++)

@@ -114,6 +114,66 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
     }
 
     [Fact]
+    public void AStratifiedSampleOfTheClassifiedRegionFindsItsCensusFiguresWithinItsIntervals()
+    {
+        // The region's map assessed twice: wholly (census), and from 40 points drawn at random in each map
+        // class, each labelled with the reference class under it (Olofsson's design). The sample's estimates
+        // must hold the census figures within their 95 % intervals (the seed is fixed: one fixed draw).
+        var pred = LabelReader.Read(Predictions());
+        var refs = LabelReader.Read(Labels);
+        var census = CellCountAssessor.Assess(pred, refs);
+        var sample = SampleAssessor.Assess(pred, StratifiedPoints(pred, refs, perClass: 40, seed: 11));
+        output.WriteLine($"census OA {census.OverallAccuracy:F4}; sample OA {sample.OverallAccuracy:F4} ± {sample.OverallAccuracyCi95:F4}");
+        foreach (var (name, c) in sample.PerClass)
+            output.WriteLine($"{name}: census area {census.PerClass[name].AdjustedAreaM2:F0}, sample {c.AdjustedAreaM2:F0} ± {c.AdjustedAreaCi95M2:F0}; UA {census.PerClass[name].UsersAccuracy:F3} / {c.UsersAccuracy:F3} ± {c.UsersAccuracyCi95:F3}");
+
+        var strata = pred.Select(p => p.Class).Distinct().Count();
+        Assert.Equal(40 * strata, sample.SampleUnits);
+        Assert.Equal("olofsson_stratified", sample.IntervalMethod);
+        Assert.InRange(census.OverallAccuracy, sample.OverallAccuracy - sample.OverallAccuracyCi95, sample.OverallAccuracy + sample.OverallAccuracyCi95);
+        foreach (var (name, c) in sample.PerClass)
+        {
+            // A class whose units were all right has a standard error of 0 (the estimator's own limit): 1 % of the map for it.
+            var allowance = Math.Max(c.AdjustedAreaCi95M2, 0.01 * sample.ComparedAreaM2);
+            Assert.True(Math.Abs(c.AdjustedAreaM2 - census.PerClass[name].AdjustedAreaM2) <= allowance, $"{name}: area {c.AdjustedAreaM2:F0} ± {allowance:F0} misses the census {census.PerClass[name].AdjustedAreaM2:F0}");
+        }
+    }
+
+    /// <summary>
+    /// A stratified random sample of points: <paramref name="perClass"/> per map class, uniform over its polygons
+    /// (drawn in proportion to their areas in degrees², proportional to ground areas within a region), each with
+    /// the class of the reference polygon under it (points without one are drawn again).
+    /// </summary>
+    private static List<LabelPolygon> StratifiedPoints(IReadOnlyList<LabelPolygon> map, IReadOnlyList<LabelPolygon> reference, int perClass, int seed)
+    {
+        var rng = new Random(seed);
+        var index = new NetTopologySuite.Index.Strtree.STRtree<LabelPolygon>();
+        foreach (var r in reference) index.Insert(r.Geometry.EnvelopeInternal, r);
+        index.Build();
+        var points = new List<LabelPolygon>();
+        foreach (var stratum in map.GroupBy(p => p.Class).OrderBy(g => g.Key))
+        {
+            var polygons = stratum.ToList();
+            var cumulative = new double[polygons.Count];
+            for (var k = 0; k < polygons.Count; k++) cumulative[k] = (k > 0 ? cumulative[k - 1] : 0) + polygons[k].Geometry.Area;
+            for (int drawn = 0, attempts = 0; drawn < perClass; attempts++)
+            {
+                Assert.True(attempts < 100_000, $"no reference under the map's {stratum.Key} polygons");
+                var k = Array.BinarySearch(cumulative, rng.NextDouble() * cumulative[^1]);
+                var polygon = polygons[Math.Min(k < 0 ? ~k : k, polygons.Count - 1)].Geometry;
+                var e = polygon.EnvelopeInternal;
+                var point = GeometryOps.Wgs84Factory.CreatePoint(new Coordinate(e.MinX + rng.NextDouble() * e.Width, e.MinY + rng.NextDouble() * e.Height));
+                if (!polygon.Contains(point)) continue;
+                var under = index.Query(point.EnvelopeInternal).FirstOrDefault(r => r.Geometry.Contains(point));
+                if (under is null) continue;
+                points.Add(new LabelPolygon(point, under.Class, under.Year, null, null, "sample"));
+                drawn++;
+            }
+        }
+        return points;
+    }
+
+    [Fact]
     public void SmallWindowsGiveTheSameCountsAsOneWindowPerGroup()
     {
         // 16-cell windows (80 m) cut every site into many windows: polygons that straddle windows
