@@ -29,14 +29,26 @@ internal static class AssessCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
         workers.Validators.Add(r => { if (r.GetValue(workers) < 1) r.AddError("--workers must be at least 1."); });
+        var sample = new Option<bool>("--reference-sample")
+        {
+            Description = "The reference is a random sample of the map (points or small plots, each feature one unit, drawn at random within each map class or over the map): "
+                + "Olofsson et al. (2014) stratified estimates with analytic standard errors, instead of the area-by-area comparison of labels that cover their sites wholly.",
+        };
         var holdoutOf = new Option<string?>("--holdout-of") { Description = "Compare only on the sites this model (MODEL.zip, trained with --holdout) held out: the map's accuracy on sites it never saw." };
         var region = new Option<string?>("--region") { Description = "With --holdout-of: the region folder whose sites.gpkg holds those sites (default: the folder above --ref that has one)." };
-        var command = new Command("assess", "Accuracy of predictions against reference labels, area by area.") { pred, reference, output, method, cellSize, workers, holdoutOf, region };
+        var command = new Command("assess", "Accuracy of predictions against reference labels, area by area.") { pred, reference, output, method, cellSize, workers, sample, holdoutOf, region };
+        // A sample is read unit by unit: the options of the area-by-area comparison would be ignored, so they are refused.
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(sample) && (r.GetResult(method) is { Implicit: false } || r.GetResult(cellSize) is { Implicit: false }))
+                r.AddError("--method and --cell-size choose how labels are compared area by area; a sample (--reference-sample) is read unit by unit: leave them out.");
+        });
         command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(pred)!, r.GetValue(reference)!, r.GetValue(output)!, new AssessOptions
         {
             Method = r.GetValue(method) == "overlay" ? AssessmentMethod.Overlay : AssessmentMethod.Raster,
             CellSizeM = r.GetValue(cellSize),
             Workers = r.GetValue(workers),
+            Reference = r.GetValue(sample) ? ReferenceDesign.Sample : ReferenceDesign.Census,
         }, r.GetValue(holdoutOf), r.GetValue(region))));
         return command;
     }
@@ -63,12 +75,14 @@ internal static class AssessCommand
 
     internal static void Render(AccuracyReport report, string title)
     {
+        var sample = report.SampleUnits is not null;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{title}[/]")
-            .AddColumn("class").AddColumn("producer's").AddColumn("user's").AddColumn("F1").AddColumn("reference km²").AddColumn("mapped km²");
+            .AddColumn("class").AddColumn("producer's").AddColumn("user's").AddColumn("F1").AddColumn(sample ? "sample units" : "reference km²").AddColumn("mapped km²");
         foreach (var (name, c) in report.PerClass)
             table.AddRow(name, ConsoleUi.F3(c.ProducersAccuracy), ConsoleUi.F3(c.UsersAccuracy), ConsoleUi.F3(c.F1),
-                ConsoleUi.F3(c.ReferenceAreaM2 / 1e6), ConsoleUi.F3(c.MappedAreaM2 / 1e6));
-        table.Caption($"{report.MethodName}{(report.CellSizeM is double cs ? $" ({ConsoleUi.F3(cs)} m cells)" : "")}: overall accuracy {ConsoleUi.F3(report.OverallAccuracy)}   kappa {ConsoleUi.F3(report.Kappa)}   macro F1 {ConsoleUi.F3(report.MacroF1)}   compared {ConsoleUi.F3(report.ComparedAreaM2 / 1e6)} km²");
+                sample ? $"{c.SampleUnits}" : ConsoleUi.F3(c.ReferenceAreaM2 / 1e6), ConsoleUi.F3(c.MappedAreaM2 / 1e6));
+        var how = report.SampleUnits is int units ? $"sample of {units} units" : $"{report.MethodName}{(report.CellSizeM is double cs ? $" ({ConsoleUi.F3(cs)} m cells)" : "")}";
+        table.Caption($"{how}: overall accuracy {ConsoleUi.F3(report.OverallAccuracy)} ± {ConsoleUi.F3(report.OverallAccuracyCi95)}   kappa {ConsoleUi.F3(report.Kappa)}   macro F1 {ConsoleUi.F3(report.MacroF1)}   compared {ConsoleUi.F3(report.ComparedAreaM2 / 1e6)} km²");
         Spectre.Console.AnsiConsole.Write(table);
     }
 }

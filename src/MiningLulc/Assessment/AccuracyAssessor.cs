@@ -20,6 +20,7 @@ public static class AccuracyAssessor
 
     public static AccuracyReport Assess(IReadOnlyList<LabelPolygon> predicted, IReadOnlyList<LabelPolygon> reference, Geometry? restrictTo = null, IProgress<(int Done, int Total)>? progress = null)
     {
+        foreach (var label in reference.Concat(predicted)) RequireArea(label.Geometry, label.Source);
         if (restrictTo is not null)
         {
             reference = Restrict(reference, restrictTo);
@@ -63,12 +64,24 @@ public static class AccuracyAssessor
     /// sets once) or the exact overlay (which holds both in memory).
     /// </summary>
     public static AccuracyReport Assess(IEnumerable<LabelPolygon> predicted, IEnumerable<LabelPolygon> reference, AssessOptions options,
-        Geometry? restrictTo = null, IProgress<(int Done, int Total)>? progress = null) => options.Validate().Method switch
+        Geometry? restrictTo = null, IProgress<(int Done, int Total)>? progress = null) => options.Validate() switch
         {
-            AssessmentMethod.Raster => CellCountAssessor.Assess(predicted, reference, options, restrictTo, progress),
-            AssessmentMethod.Overlay => Assess(predicted.ToList(), reference.ToList(), restrictTo, progress),
+            { Reference: ReferenceDesign.Sample } => SampleAssessor.Assess(predicted, reference, restrictTo),
+            { Method: AssessmentMethod.Raster } => CellCountAssessor.Assess(predicted, reference, options, restrictTo, progress),
+            { Method: AssessmentMethod.Overlay } => Assess(predicted.ToList(), reference.ToList(), restrictTo, progress),
             _ => throw new ArgumentOutOfRangeException(nameof(options), $"unknown assessment method {options.Method}"),
         };
+
+    /// <summary>
+    /// Refuses a point among labels compared area by area: points have no area, and a reference of points
+    /// is a sample of the map, assessed as one (<see cref="ReferenceDesign.Sample"/>), not a census.
+    /// </summary>
+    internal static void RequireArea(Geometry geometry, string source, long? fid = null)
+    {
+        if (geometry is IPuntal)
+            throw new InvalidInputException($"{(fid is long f ? $"feature {f}" : "a feature")} is a {geometry.GeometryType}: labels compared area by area must be polygons "
+                + "(a reference of points is a sample of the map: assess it with --reference-sample, docs/assessment.md)", source);
+    }
 
     /// <summary>The report from the area confusion matrices (total, per reference year, per site cluster) and the class areas.</summary>
     internal static AccuracyReport Summarize(ConfusionMatrix total, IReadOnlyDictionary<int, ConfusionMatrix> byYear, IReadOnlyList<ConfusionMatrix> clusters,
@@ -77,11 +90,12 @@ public static class AccuracyAssessor
         var mapTotal = mappedArea.Sum();
         var wallToWall = mapTotal > 0 && total.Total >= 0.95 * mapTotal;
         var adjusted = AreaEstimator.Adjusted(total, mappedArea);
-        var ci = AreaEstimator.BootstrapHalfWidth(clusters, mappedArea, BootstrapReplicates, seed: 12345);
+        var ci = ClusterBootstrap.Intervals(clusters, mappedArea, BootstrapReplicates, seed: 12345);
         var text = comparison
             + "Adjusted areas: stratified estimator of Olofsson et al. (2014) with the map classes as strata; "
-            + $"95 % intervals: 1.96 x the standard deviation over {BootstrapReplicates} bootstrap resamples of sites (clusters of touching reference polygons). "
-            + (wallToWall ? "The reference covers the map wall to wall." : "The reference covers part of the map (a sample).");
+            + $"95 % intervals (adjusted areas, overall, user's and producer's accuracies): 1.96 x the standard deviation over the same {BootstrapReplicates} bootstrap resamples of sites (clusters of touching reference polygons). "
+            + (wallToWall ? "The reference covers the map wall to wall."
+                : "The reference covers part of the map; if its features are a random sample of the map, assess it as a sample (--reference-sample: Olofsson et al. 2014 estimates with analytic standard errors).");
         return AccuracyReport.Create(total, byYear, referenceArea, mappedArea, adjusted, ci, text, clusters.Count) with
         {
             MethodName = method == AssessmentMethod.Raster ? "raster" : "overlay",
@@ -105,7 +119,8 @@ public static class AccuracyAssessor
         return polygons.Select(r => ClipTo(r.Geometry, prepared) is { } g ? r with { Geometry = g } : null).OfType<LabelPolygon>().ToList();
     }
 
-    private static Geometry SafeIntersection(Geometry a, Geometry b)
+    /// <summary>The intersection of two polygons; when their topology is damaged, of the repaired polygons.</summary>
+    internal static Geometry SafeIntersection(Geometry a, Geometry b)
     {
         try { return a.Intersection(b); }
         catch (TopologyException)
@@ -156,23 +171,5 @@ public static class AreaEstimator
             for (var j = 0; j < k; j++) result[j] += total * w * cm[j, i] / ni;
         }
         return result;
-    }
-
-    /// <summary>1.96 x bootstrap standard deviation of the adjusted areas, resampling clusters with replacement.</summary>
-    public static double[] BootstrapHalfWidth(IReadOnlyList<ConfusionMatrix> clusters, double[] mappedArea, int replicates, int seed)
-    {
-        var k = ConfusionMatrix.K;
-        if (clusters.Count < 2) return Enumerable.Repeat(double.NaN, k).ToArray();
-        var rng = new Random(seed);
-        var samples = new double[k][];
-        for (var j = 0; j < k; j++) samples[j] = new double[replicates];
-        for (var b = 0; b < replicates; b++)
-        {
-            var cm = new ConfusionMatrix();
-            for (var n = 0; n < clusters.Count; n++) cm.Add(clusters[rng.Next(clusters.Count)]);
-            var adj = Adjusted(cm, mappedArea);
-            for (var j = 0; j < k; j++) samples[j][b] = adj[j];
-        }
-        return samples.Select(s => 1.96 * MathNet.Numerics.Statistics.Statistics.StandardDeviation(s)).ToArray();
     }
 }

@@ -5,14 +5,22 @@ using System.Text.Json.Serialization;
 
 namespace MiningLulc.Assessment;
 
+/// <summary>
+/// One class's figures. Every <c>_ci95</c> value is the half-width of a 95 % interval (figure ± half-width),
+/// from the report's <see cref="AccuracyReport.IntervalMethod"/>; <see cref="SampleUnits"/> counts the
+/// sample units mapped as this class (null for a census reference).
+/// </summary>
 public sealed record ClassAccuracy(
     [property: JsonPropertyName("producers_accuracy")] double ProducersAccuracy,
+    [property: JsonPropertyName("producers_accuracy_ci95")] double ProducersAccuracyCi95,
     [property: JsonPropertyName("users_accuracy")] double UsersAccuracy,
+    [property: JsonPropertyName("users_accuracy_ci95")] double UsersAccuracyCi95,
     [property: JsonPropertyName("f1")] double F1,
     [property: JsonPropertyName("reference_area_m2")] double ReferenceAreaM2,
     [property: JsonPropertyName("mapped_area_m2")] double MappedAreaM2,
     [property: JsonPropertyName("adjusted_area_m2")] double AdjustedAreaM2,
-    [property: JsonPropertyName("adjusted_area_ci95_m2")] double AdjustedAreaCi95M2);
+    [property: JsonPropertyName("adjusted_area_ci95_m2")] double AdjustedAreaCi95M2,
+    [property: JsonPropertyName("sample_units")] int? SampleUnits = null);
 
 public sealed record YearAccuracy(
     [property: JsonPropertyName("overall_accuracy")] double OverallAccuracy,
@@ -24,6 +32,8 @@ public sealed record YearAccuracy(
 public sealed record AccuracyReport
 {
     [JsonPropertyName("overall_accuracy")] public double OverallAccuracy { get; init; }
+    /// <summary>Half-width of the 95 % interval of <see cref="OverallAccuracy"/> (NaN, written null, when there is none).</summary>
+    [JsonPropertyName("overall_accuracy_ci95")] public double OverallAccuracyCi95 { get; init; } = double.NaN;
     [JsonPropertyName("kappa")] public double Kappa { get; init; }
     [JsonPropertyName("macro_f1")] public double MacroF1 { get; init; }
     [JsonPropertyName("per_class")] public required IReadOnlyDictionary<string, ClassAccuracy> PerClass { get; init; }
@@ -38,19 +48,33 @@ public sealed record AccuracyReport
     [JsonPropertyName("assessment_method")] public string MethodName { get; init; } = "overlay";
     /// <summary>Side of the grid cells in metres for the cell count; null for the overlay.</summary>
     [JsonPropertyName("cell_size_m")] public double? CellSizeM { get; init; }
+    /// <summary>"census" (the reference labels cover the compared sites wholly) or "sample" (each reference feature is a unit of a random sample); see <see cref="Assessment.ReferenceDesign"/>.</summary>
+    [JsonPropertyName("reference_design")] public string ReferenceDesign { get; init; } = CensusDesign;
+    /// <summary>How the 95 % intervals were made: <see cref="BootstrapIntervals"/> (census) or <see cref="StratifiedIntervals"/> (sample).</summary>
+    [JsonPropertyName("interval_method")] public string IntervalMethod { get; init; } = BootstrapIntervals;
+    /// <summary>Sample units compared (a sample reference; null for a census).</summary>
+    [JsonPropertyName("sample_units")] public int? SampleUnits { get; init; }
     /// <summary>What the reader should know about the inputs: label features left out because their geometry cannot be read (per file: count, first fid).</summary>
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    public const string CensusDesign = "census", SampleDesign = "sample";
+    public const string BootstrapIntervals = "site_cluster_bootstrap", StratifiedIntervals = "olofsson_stratified";
+
+    /// <summary>
+    /// The report of an area matrix (rows = reference, columns = predicted): the figures are those of
+    /// <paramref name="total"/>, the adjusted areas and every interval are given.
+    /// </summary>
     internal static AccuracyReport Create(ConfusionMatrix total, IReadOnlyDictionary<int, ConfusionMatrix> byYear, double[] referenceArea,
-        double[] mappedArea, double[] adjusted, double[] ci, string method, int sites)
+        double[] mappedArea, double[] adjusted, AccuracyIntervals ci, string method, int sites)
     {
         var perClass = new Dictionary<string, ClassAccuracy>();
         for (var c = 0; c < ConfusionMatrix.K; c++)
-            perClass[LulcClasses.Names[c]] = new ClassAccuracy(total.ProducersAccuracy(c), total.UsersAccuracy(c), total.F1(c),
-                referenceArea[c], mappedArea[c], adjusted[c], ci[c]);
+            perClass[LulcClasses.Names[c]] = new ClassAccuracy(total.ProducersAccuracy(c), ci.ProducersAccuracy[c], total.UsersAccuracy(c), ci.UsersAccuracy[c], total.F1(c),
+                referenceArea[c], mappedArea[c], adjusted[c], ci.AdjustedArea[c]);
         return new AccuracyReport
         {
             OverallAccuracy = total.OverallAccuracy,
+            OverallAccuracyCi95 = ci.OverallAccuracy,
             Kappa = total.Kappa,
             MacroF1 = total.MacroF1,
             PerClass = perClass,
@@ -75,13 +99,18 @@ public sealed record AccuracyReport
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine($"# {title}").AppendLine();
-        sb.AppendLine($"- Overall accuracy: **{OverallAccuracy.ToString("0.000", inv)}**, kappa {Kappa.ToString("0.000", inv)}, macro F1 {MacroF1.ToString("0.000", inv)}");
-        sb.AppendLine($"- Compared area: {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² over {SiteClusters} site clusters (touching reference polygons count once)").AppendLine();
-        sb.AppendLine("| class | producer's | user's | F1 | reference km² | mapped km² | adjusted km² ± 95 % |");
+        var sample = ReferenceDesign == SampleDesign;
+        sb.AppendLine($"- Overall accuracy: **{OverallAccuracy.ToString("0.000", inv)}** ± {F(OverallAccuracyCi95)} (95 %), kappa {Kappa.ToString("0.000", inv)}, macro F1 {MacroF1.ToString("0.000", inv)}");
+        sb.AppendLine(sample
+            ? $"- Sample: {SampleUnits} units; the estimates are for {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² of map (the mapped area of the classes that have units)"
+            : $"- Compared area: {(ComparedAreaM2 / 1e6).ToString("0.000", inv)} km² over {SiteClusters} site clusters (touching reference polygons count once)");
+        sb.AppendLine($"- 95 % intervals: {IntervalText()}").AppendLine();
+        // A sample's reference area is that of its plots (0 for points): its unit counts say more.
+        sb.AppendLine($"| class | producer's ± 95 % | user's ± 95 % | F1 | {(sample ? "sample units" : "reference km²")} | mapped km² | adjusted km² ± 95 % |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (name, c) in PerClass)
-            sb.AppendLine($"| {name} | {F(c.ProducersAccuracy)} | {F(c.UsersAccuracy)} | {F(c.F1)} | {(c.ReferenceAreaM2 / 1e6).ToString("0.000", inv)} | {(c.MappedAreaM2 / 1e6).ToString("0.000", inv)} | {(c.AdjustedAreaM2 / 1e6).ToString("0.000", inv)} ± {(double.IsNaN(c.AdjustedAreaCi95M2) ? "n/a" : (c.AdjustedAreaCi95M2 / 1e6).ToString("0.000", inv))} |");
-        sb.AppendLine().AppendLine("Confusion matrix (km², rows = reference, columns = predicted):").AppendLine();
+            sb.AppendLine($"| {name} | {F(c.ProducersAccuracy)} ± {F(c.ProducersAccuracyCi95)} | {F(c.UsersAccuracy)} ± {F(c.UsersAccuracyCi95)} | {F(c.F1)} | {(sample ? $"{c.SampleUnits}" : (c.ReferenceAreaM2 / 1e6).ToString("0.000", inv))} | {(c.MappedAreaM2 / 1e6).ToString("0.000", inv)} | {(c.AdjustedAreaM2 / 1e6).ToString("0.000", inv)} ± {(double.IsNaN(c.AdjustedAreaCi95M2) ? "n/a" : (c.AdjustedAreaCi95M2 / 1e6).ToString("0.000", inv))} |");
+        sb.AppendLine().AppendLine(sample ? "Estimated areas of the map (km², rows = reference, columns = predicted):" : "Confusion matrix (km², rows = reference, columns = predicted):").AppendLine();
         sb.AppendLine("| reference \\ predicted | " + string.Join(" | ", Classes) + " |");
         sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", Classes.Count)));
         for (var i = 0; i < Classes.Count; i++)
@@ -101,6 +130,12 @@ public sealed record AccuracyReport
 
         string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", inv);
     }
+
+    /// <summary>Which method made the intervals, in words (report.md).</summary>
+    private string IntervalText() => IntervalMethod == StratifiedIntervals
+        ? $"Olofsson et al. (2014) stratified estimator (map classes as strata, {SampleUnits} sample units), ± {AccuracyIntervals.Z95.ToString(CultureInfo.InvariantCulture)} analytic standard errors"
+        : $"cluster bootstrap of sites ({AccuracyAssessor.BootstrapReplicates} resamples of {SiteClusters} site clusters), ± {AccuracyIntervals.Z95.ToString(CultureInfo.InvariantCulture)} standard deviations"
+            + (SiteClusters < 2 ? " (none: fewer than 2 site clusters)" : "");
 
     internal sealed class NanAsNullConverter : JsonConverter<double>
     {

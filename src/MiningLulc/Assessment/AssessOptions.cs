@@ -13,6 +13,24 @@ public enum AssessmentMethod
     Overlay,
 }
 
+/// <summary>What the reference labels are, which decides how figures and their intervals are estimated (docs/assessment.md).</summary>
+public enum ReferenceDesign
+{
+    /// <summary>
+    /// The labels cover the sites they describe wholly (the published labels, a labelled region): the
+    /// figures are area-weighted over the area both label sets cover, and their 95 % intervals come from
+    /// a bootstrap over sites (<see cref="ClusterBootstrap"/>).
+    /// </summary>
+    Census,
+
+    /// <summary>
+    /// Each reference feature (a point, or a small polygon) is one unit of a random sample of the map,
+    /// stratified by map class or simple random: Olofsson et al. (2014) estimates with analytic standard
+    /// errors (<see cref="StratifiedEstimator"/>, <see cref="SampleAssessor"/>).
+    /// </summary>
+    Sample,
+}
+
 /// <summary>Settings of an assessment. Validated by <see cref="Validate"/>, never rewritten.</summary>
 public sealed record AssessOptions
 {
@@ -25,6 +43,9 @@ public sealed record AssessOptions
     public static AssessOptions Default { get; } = new();
 
     public AssessmentMethod Method { get; init; } = AssessmentMethod.Raster;
+
+    /// <summary>Census (default) or sample; a sample is read unit by unit, so <see cref="Method"/> and <see cref="CellSizeM"/> do not apply to it.</summary>
+    public ReferenceDesign Reference { get; init; } = ReferenceDesign.Census;
 
     /// <summary>Side of a grid cell in metres, in the equal-area projection (<see cref="AssessmentMethod.Raster"/> only).</summary>
     public double CellSizeM { get; init; } = DefaultCellSizeM;

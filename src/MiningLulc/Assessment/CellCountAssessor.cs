@@ -156,6 +156,7 @@ public static class CellCountAssessor
         foreach (var p in polygons)
         {
             if (p.Class is < LulcClass.OpenPit or > LulcClass.Vegetation) continue;
+            AccuracyAssessor.RequireArea(p.Geometry, p.Source);
             var g = restrict is null ? p.Geometry : AccuracyAssessor.ClipTo(p.Geometry, restrict);
             if (g is null || g.IsEmpty) continue;
             area[(int)p.Class - 1] += EllipsoidArea.Of(g);

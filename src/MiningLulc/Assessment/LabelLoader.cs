@@ -81,6 +81,7 @@ internal static unsafe class LabelLoader
                             log.Unreadable(source, GdalApi.OGR_F_GetFID(f), $"{e.GetType().Name}: {e.Message}");
                             continue;
                         }
+                        AccuracyAssessor.RequireArea(geometry, source, GdalApi.OGR_F_GetFID(f));
                         if (restrict is not null)
                         {
                             var clipped = AccuracyAssessor.ClipTo(geometry, restrict);

@@ -17,7 +17,8 @@ public static class ReportWriter
         // The plots' library loads beside the assessment (a second core is usually idle while the files are read).
         var warmUp = Task.Run(ReportPlots.WarmUp);
         AccuracyReport report;
-        if (options.Method == AssessmentMethod.Raster) report = CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress);
+        if (options.Reference == ReferenceDesign.Sample) report = SampleAssessor.AssessFiles(predicted, reference, restrictTo);
+        else if (options.Method == AssessmentMethod.Raster) report = CellCountAssessor.AssessFiles(predicted, reference, options, restrictTo, progress);
         else
         {
             CellCountAssessor.RequireLabelSets(predicted, reference);

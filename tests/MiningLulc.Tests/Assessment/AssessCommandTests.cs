@@ -37,6 +37,45 @@ public class AssessCommandTests
         Assert.Equal(overlay.ComparedAreaM2, raster.ComparedAreaM2, 0.002 * overlay.ComparedAreaM2);
     }
 
+    [Fact]
+    public void AReferenceOfPointsIsAssessedAsASampleWhenTheUserSaysSo()
+    {
+        using var dir = new TempDir();
+        // The synthetic map and hand-placed sample of SampleAssessorTests, as GeoPackages (points and one plot).
+        WriteLabels(dir.File("pred.gpkg"), SampleAssessorTests.Map(), 6);
+        WriteLabels(dir.File("points.gpkg"), SampleAssessorTests.Sample().Where(l => l.Geometry is Point).ToList(), 1);
+        WriteLabels(dir.File("plots.gpkg"), SampleAssessorTests.Sample().Where(l => l.Geometry is not Point).ToList(), 0); // MultiPoint and Polygon
+        var refs = Directory.CreateDirectory(dir.File("ref")).FullName;
+        foreach (var f in new[] { "points.gpkg", "plots.gpkg" }) File.Move(dir.File(f), Path.Combine(refs, f));
+
+        // Without saying so, points are refused with the way out, and nothing is written.
+        var (refused, why) = Cli("assess", "--pred", dir.File("pred.gpkg"), "--ref", refs, "--out", dir.File("census"));
+        Assert.Equal((int)ExitCode.BadInput, refused);
+        Assert.Contains("--reference-sample", why);
+        Assert.False(File.Exists(Path.Combine(dir.File("census"), "report.json")));
+
+        var (code, output) = Cli("assess", "--pred", dir.File("pred.gpkg"), "--ref", refs, "--out", dir.File("sample"), "--reference-sample");
+        Assert.True(code == 0, output);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("sample"), "report.json")));
+        var root = json.RootElement;
+        Assert.Equal("sample", root.GetProperty("reference_design").GetString());
+        Assert.Equal("olofsson_stratified", root.GetProperty("interval_method").GetString());
+        Assert.Equal(37, root.GetProperty("sample_units").GetInt32());
+        var inMemory = MiningLulc.Assessment.SampleAssessor.Assess(SampleAssessorTests.Map(), SampleAssessorTests.Sample());
+        Assert.Equal(inMemory.OverallAccuracy, root.GetProperty("overall_accuracy").GetDouble(), 1e-9);
+        Assert.Equal(inMemory.OverallAccuracyCi95, root.GetProperty("overall_accuracy_ci95").GetDouble(), 1e-9);
+        var pit = root.GetProperty("per_class").GetProperty("Open pit");
+        Assert.Equal(11, pit.GetProperty("sample_units").GetInt32());
+        Assert.Equal(inMemory.PerClass["Open pit"].ProducersAccuracyCi95, pit.GetProperty("producers_accuracy_ci95").GetDouble(), 1e-9);
+        Assert.Contains("95 % intervals: Olofsson et al. (2014) stratified estimator", File.ReadAllText(Path.Combine(dir.File("sample"), "report.md")));
+        Assert.Contains("outside the map", output); // the off-map unit is a warning on stderr too
+
+        // The area-by-area options do not apply to a sample: refused rather than ignored.
+        var (both, message) = Cli("assess", "--pred", dir.File("pred.gpkg"), "--ref", refs, "--out", dir.File("x"), "--reference-sample", "--method", "overlay");
+        Assert.Equal((int)ExitCode.BadInput, both);
+        Assert.Contains("--reference-sample", message);
+    }
+
     [Theory]
     [InlineData("--method", "exact")]
     [InlineData("--cell-size", "0")]
@@ -74,6 +113,17 @@ public class AssessCommandTests
         }
         ring.Add(ring[0].Copy());
         return GeometryOps.Wgs84Factory.CreatePolygon(ring.ToArray());
+    }
+
+    /// <summary>Labels of any geometry type (OGR type code) with class_name and year.</summary>
+    private static void WriteLabels(string path, IReadOnlyList<LabelPolygon> labels, int geometryType)
+    {
+        using var wgs84 = SpatialReference.Wgs84();
+        using var ds = VectorDataset.Create(path);
+        var layer = ds.CreateLayer(Path.GetFileNameWithoutExtension(path), wgs84, geometryType);
+        layer.CreateField("class_name", FieldType.String);
+        layer.CreateField("year", FieldType.Integer64);
+        foreach (var l in labels) layer.Write(-1, new object?[] { LulcClasses.Names[(int)l.Class - 1], 2020L }, l.Geometry);
     }
 
     /// <summary>A GeoPackage of labels in the published schema's essentials (class_name, year).</summary>

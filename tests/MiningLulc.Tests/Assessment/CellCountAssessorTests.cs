@@ -42,11 +42,18 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         var overlay = AccuracyAssessor.Assess(pred, refs);
         var raster = CellCountAssessor.Assess(pred, refs);
         output.WriteLine($"overlay OA {overlay.OverallAccuracy:F5} kappa {overlay.Kappa:F5} F1 {overlay.MacroF1:F5}; raster OA {raster.OverallAccuracy:F5} kappa {raster.Kappa:F5} F1 {raster.MacroF1:F5}");
+        output.WriteLine($"95 % half-widths: overlay OA {overlay.OverallAccuracyCi95:F5}, raster {raster.OverallAccuracyCi95:F5}; "
+            + string.Join(", ", overlay.PerClass.Select(kv => $"{kv.Key} UA {kv.Value.UsersAccuracyCi95:F4}/{raster.PerClass[kv.Key].UsersAccuracyCi95:F4} PA {kv.Value.ProducersAccuracyCi95:F4}/{raster.PerClass[kv.Key].ProducersAccuracyCi95:F4}")));
 
         // A real comparison: predictions that are good but not perfect, over several classes.
         Assert.InRange(overlay.OverallAccuracy, 0.6, 0.995);
         Assert.True(overlay.PerClass.Values.Count(c => c.ReferenceAreaM2 > 0) >= 4);
         AssertAgree(overlay, raster, Tolerance);
+
+        // Intervals from the bootstrap of the region's sites, for both methods.
+        Assert.InRange(raster.OverallAccuracyCi95, 0.005, 0.2);
+        Assert.True(raster.PerClass.Values.Count(c => c.UsersAccuracyCi95 > 0 && c.ProducersAccuracyCi95 > 0) >= 4);
+        Assert.Equal("site_cluster_bootstrap", overlay.IntervalMethod);
 
         Assert.Equal("overlay", overlay.MethodName);
         Assert.Null(overlay.CellSizeM);
@@ -80,14 +87,22 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         var report = ReportWriter.AssessFiles(Predictions(), Labels, dir.Path, title: "test");
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
         var root = json.RootElement;
-        foreach (var key in new[] { "overall_accuracy", "kappa", "macro_f1", "per_class", "confusion_matrix_m2", "classes", "by_year", "compared_area_m2", "site_clusters", "method", "assessment_method", "cell_size_m" })
+        foreach (var key in new[] { "overall_accuracy", "kappa", "macro_f1", "per_class", "confusion_matrix_m2", "classes", "by_year", "compared_area_m2", "site_clusters", "method", "assessment_method", "cell_size_m",
+            "overall_accuracy_ci95", "reference_design", "interval_method", "sample_units" })
             Assert.True(root.TryGetProperty(key, out _), $"report.json lacks {key}");
         Assert.Equal("raster", root.GetProperty("assessment_method").GetString());
         Assert.Equal(5.0, root.GetProperty("cell_size_m").GetDouble());
+        Assert.Equal("census", root.GetProperty("reference_design").GetString());
+        Assert.Equal("site_cluster_bootstrap", root.GetProperty("interval_method").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("sample_units").ValueKind);
+        Assert.Equal(report.OverallAccuracyCi95, root.GetProperty("overall_accuracy_ci95").GetDouble());
         foreach (var c in root.GetProperty("per_class").EnumerateObject())
-            foreach (var key in new[] { "producers_accuracy", "users_accuracy", "f1", "reference_area_m2", "mapped_area_m2", "adjusted_area_m2", "adjusted_area_ci95_m2" })
+            foreach (var key in new[] { "producers_accuracy", "users_accuracy", "f1", "reference_area_m2", "mapped_area_m2", "adjusted_area_m2", "adjusted_area_ci95_m2",
+                "producers_accuracy_ci95", "users_accuracy_ci95", "sample_units" })
                 Assert.True(c.Value.TryGetProperty(key, out _), $"per_class.{c.Name} lacks {key}");
-        Assert.Contains("Method (raster, 5 m cells)", File.ReadAllText(dir.File("report.md")));
+        var markdown = File.ReadAllText(dir.File("report.md"));
+        Assert.Contains("Method (raster, 5 m cells)", markdown);
+        Assert.Contains($"95 % intervals: cluster bootstrap of sites ({AccuracyAssessor.BootstrapReplicates} resamples of {report.SiteClusters} site clusters)", markdown);
         Assert.True(File.Exists(dir.File("confusion_matrix.png")));
 
         // The same figures as from the in-memory lists; the overlay is still reachable from files.
@@ -96,6 +111,66 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         var overlay = ReportWriter.AssessFiles(Predictions(), Labels, Path.Combine(dir.Path, "overlay"), options: new AssessOptions { Method = AssessmentMethod.Overlay });
         Assert.Equal("overlay", overlay.MethodName);
         AssertAgree(overlay, report, Tolerance);
+    }
+
+    [Fact]
+    public void AStratifiedSampleOfTheClassifiedRegionFindsItsCensusFiguresWithinItsIntervals()
+    {
+        // The region's map assessed twice: wholly (census), and from 40 points drawn at random in each map
+        // class, each labelled with the reference class under it (Olofsson's design). The sample's estimates
+        // must hold the census figures within their 95 % intervals (the seed is fixed: one fixed draw).
+        var pred = LabelReader.Read(Predictions());
+        var refs = LabelReader.Read(Labels);
+        var census = CellCountAssessor.Assess(pred, refs);
+        var sample = SampleAssessor.Assess(pred, StratifiedPoints(pred, refs, perClass: 40, seed: 11));
+        output.WriteLine($"census OA {census.OverallAccuracy:F4}; sample OA {sample.OverallAccuracy:F4} ± {sample.OverallAccuracyCi95:F4}");
+        foreach (var (name, c) in sample.PerClass)
+            output.WriteLine($"{name}: census area {census.PerClass[name].AdjustedAreaM2:F0}, sample {c.AdjustedAreaM2:F0} ± {c.AdjustedAreaCi95M2:F0}; UA {census.PerClass[name].UsersAccuracy:F3} / {c.UsersAccuracy:F3} ± {c.UsersAccuracyCi95:F3}");
+
+        var strata = pred.Select(p => p.Class).Distinct().Count();
+        Assert.Equal(40 * strata, sample.SampleUnits);
+        Assert.Equal("olofsson_stratified", sample.IntervalMethod);
+        Assert.InRange(census.OverallAccuracy, sample.OverallAccuracy - sample.OverallAccuracyCi95, sample.OverallAccuracy + sample.OverallAccuracyCi95);
+        foreach (var (name, c) in sample.PerClass)
+        {
+            // A class whose units were all right has a standard error of 0 (the estimator's own limit): 1 % of the map for it.
+            var allowance = Math.Max(c.AdjustedAreaCi95M2, 0.01 * sample.ComparedAreaM2);
+            Assert.True(Math.Abs(c.AdjustedAreaM2 - census.PerClass[name].AdjustedAreaM2) <= allowance, $"{name}: area {c.AdjustedAreaM2:F0} ± {allowance:F0} misses the census {census.PerClass[name].AdjustedAreaM2:F0}");
+        }
+    }
+
+    /// <summary>
+    /// A stratified random sample of points: <paramref name="perClass"/> per map class, uniform over its polygons
+    /// (drawn in proportion to their areas in degrees², proportional to ground areas within a region), each with
+    /// the class of the reference polygon under it (points without one are drawn again).
+    /// </summary>
+    private static List<LabelPolygon> StratifiedPoints(IReadOnlyList<LabelPolygon> map, IReadOnlyList<LabelPolygon> reference, int perClass, int seed)
+    {
+        var rng = new Random(seed);
+        var index = new NetTopologySuite.Index.Strtree.STRtree<LabelPolygon>();
+        foreach (var r in reference) index.Insert(r.Geometry.EnvelopeInternal, r);
+        index.Build();
+        var points = new List<LabelPolygon>();
+        foreach (var stratum in map.GroupBy(p => p.Class).OrderBy(g => g.Key))
+        {
+            var polygons = stratum.ToList();
+            var cumulative = new double[polygons.Count];
+            for (var k = 0; k < polygons.Count; k++) cumulative[k] = (k > 0 ? cumulative[k - 1] : 0) + polygons[k].Geometry.Area;
+            for (int drawn = 0, attempts = 0; drawn < perClass; attempts++)
+            {
+                Assert.True(attempts < 100_000, $"no reference under the map's {stratum.Key} polygons");
+                var k = Array.BinarySearch(cumulative, rng.NextDouble() * cumulative[^1]);
+                var polygon = polygons[Math.Min(k < 0 ? ~k : k, polygons.Count - 1)].Geometry;
+                var e = polygon.EnvelopeInternal;
+                var point = GeometryOps.Wgs84Factory.CreatePoint(new Coordinate(e.MinX + rng.NextDouble() * e.Width, e.MinY + rng.NextDouble() * e.Height));
+                if (!polygon.Contains(point)) continue;
+                var under = index.Query(point.EnvelopeInternal).FirstOrDefault(r => r.Geometry.Contains(point));
+                if (under is null) continue;
+                points.Add(new LabelPolygon(point, under.Class, under.Year, null, null, "sample"));
+                drawn++;
+            }
+        }
+        return points;
     }
 
     [Fact]
@@ -220,11 +295,19 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
         Assert.Equal(overlay.MacroF1, raster.MacroF1, tolerance);
         Assert.Equal(overlay.ComparedAreaM2, raster.ComparedAreaM2, 0.002 * overlay.ComparedAreaM2);
         Assert.Equal(overlay.SiteClusters, raster.SiteClusters);
+        // The same clusters resampled the same way. A half-width is 1.96 x the spread of a figure over the
+        // resamples, so it moves by at most 1.96 x the largest difference of that figure in one resample; a
+        // resample of few small sites differs more than the whole region (0.003 for a lone site of the
+        // held-out area's two): twice the figures' tolerance per resample.
+        var intervalTolerance = AccuracyIntervals.Z95 * 2 * tolerance;
+        Close(overlay.OverallAccuracyCi95, raster.OverallAccuracyCi95, intervalTolerance, "overall accuracy's interval");
         foreach (var (name, o) in overlay.PerClass)
         {
             var r = raster.PerClass[name];
             Close(o.ProducersAccuracy, r.ProducersAccuracy, tolerance, name);
             Close(o.UsersAccuracy, r.UsersAccuracy, tolerance, name);
+            Close(o.ProducersAccuracyCi95, r.ProducersAccuracyCi95, intervalTolerance, $"{name}: producer's accuracy's interval");
+            Close(o.UsersAccuracyCi95, r.UsersAccuracyCi95, intervalTolerance, $"{name}: user's accuracy's interval");
             Close(o.F1, r.F1, tolerance, name);
             // Polygon areas: geodesic (overlay) and authalic (cell count) agree to 1e-6.
             Assert.Equal(o.ReferenceAreaM2, r.ReferenceAreaM2, 1e-6 * Math.Max(1, o.ReferenceAreaM2));
