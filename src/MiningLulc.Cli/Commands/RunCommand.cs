@@ -14,23 +14,24 @@ internal static class RunCommand
         var output = new Option<string>("--out") { Description = "Folder for the GeoPackages and the manifest.", Required = true };
         var zip = new Option<bool>("--zip") { Description = "Also pack the GeoPackages into <region>.zip." };
         var rasters = new Option<bool>("--rasters") { Description = "Also write each site's class raster (Cloud-Optimized GeoTIFF with the class colours) and a quicklook PNG under OUTDIR/rasters/." };
+        var confidence = new Option<bool>("--confidence") { Description = "Add a 'confidence' field (after the published fields): the mean probability of the polygon's class over its pixels, calibrated as the model's card says; with --rasters, also a confidence raster per site." };
         var shard = new Option<string?>("--shard") { Description = "I/N: process only the I-th of N deterministic parts of the sites (for job arrays); a final run without --shard on the same OUTDIR merges them." };
         var workers = CommonOptions.Workers();
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
         var set = CommonOptions.Set();
-        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, rasters, shard, workers, config, preset, set };
-        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(region)!, r.GetValue(model)!, r.GetValue(output)!, r.GetValue(zip), r.GetValue(rasters), r.GetValue(shard), r.GetValue(workers),
+        var command = new Command("run", "Classify every site of a region and write GeoPackages in the published schema.") { region, model, output, zip, rasters, confidence, shard, workers, config, preset, set };
+        command.SetAction(r => CommandAction.Run(() => Run(r.GetValue(region)!, r.GetValue(model)!, r.GetValue(output)!, r.GetValue(zip), r.GetValue(rasters), r.GetValue(confidence), r.GetValue(shard), r.GetValue(workers),
             r.GetValue(config), r.GetValue(preset), r.GetValue(set) ?? [])));
         return command;
     }
 
-    private static ExitCode Run(string region, string modelPath, string output, bool zip, bool rasters, string? shardText, int workers, string? configPath, string? preset, string[] set)
+    private static ExitCode Run(string region, string modelPath, string output, bool zip, bool rasters, bool confidence, string? shardText, int workers, string? configPath, string? preset, string[] set)
     {
         var shard = shardText is null ? Shard.All : Shard.Parse(shardText);
         // The model's own settings are the default: a model trained with the published preset runs as published.
         var config = (configPath is null && preset is null ? ClassifierModel.ReadCard(modelPath).Config : CommonOptions.Load(configPath, preset)).With(set);
-        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, ModelPath = modelPath, OutDirectory = output, Config = config, Zip = zip, WriteRasters = rasters, Workers = workers, Shard = shard }, p));
+        var result = ConsoleUi.WithProgress(p => RegionRunner.Run(new RunRequest { RegionDirectory = region, ModelPath = modelPath, OutDirectory = output, Config = config, Zip = zip, WriteRasters = rasters, Confidence = confidence, Workers = workers, Shard = shard }, p));
         ConsoleUi.Facts($"region '{result.Region}' ({config.Name} method)", [
             ("sites", $"{result.Done} done ({result.Reused} from an earlier run), {result.Failed} failed, {result.Skipped} skipped" +
                 (result.Partial > 0 ? $"; {result.Partial} only partly inside the rasters (see the manifest's coverage)" : "")),

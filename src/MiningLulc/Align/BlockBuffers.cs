@@ -11,7 +11,7 @@ namespace MiningLulc.Align;
 public sealed class BlockBuffers
 {
     /// <summary>What a float array holds; with an index, one array per band or feature.</summary>
-    public enum Use { Band, Dh, Time, Feature, Rows }
+    public enum Use { Band, Dh, Time, Feature, Rows, Scores }
 
     private readonly Dictionary<(Use, int), float[]> floats = [];
     private readonly Dictionary<ByteUse, byte[]> bytes = [];

@@ -29,6 +29,11 @@ public sealed record RunRequest
     public Shard Shard { get; init; } = Shard.All;
     /// <summary>Also write each site's class raster (COG with the class palette) and a quicklook PNG under OUTDIR/rasters/.</summary>
     public bool WriteRasters { get; init; }
+    /// <summary>
+    /// Adds the <c>confidence</c> field to every polygon (the mean probability of its class over its
+    /// pixels, calibrated as the model's card says), and with <see cref="WriteRasters"/> a confidence raster per site.
+    /// </summary>
+    public bool Confidence { get; init; }
 }
 
 /// <summary>The outcome of a run: the files written and one report per site.</summary>
@@ -77,7 +82,7 @@ public static class RegionRunner
         var owned = SiteOwnership.Compute(catalog.Entries.Select(e => e.Site).ToList());
         var mine = catalog.Ready.Where(e => request.Shard.Contains(e.Site.Id)).ToList();
         var store = new SiteResultStore(output.WorkDirectory);
-        var keys = new ResumeKeys(catalog.Folder, model, config);
+        var keys = new ResumeKeys(catalog.Folder, model, config, request.Confidence);
 
         var reports = new ConcurrentBag<SiteReport>();
         foreach (var e in catalog.Entries.Where(e => e.Status == SiteStatus.Skipped && request.Shard.Contains(e.Site.Id)))
@@ -92,7 +97,8 @@ public static class RegionRunner
         {
             var key = keys.KeyOf(entry, owned[entry.Site.Id]);
             if (store.TryLoadReport(entry.Site.Id, key) is { } stored &&
-                (!request.WriteRasters || File.Exists(SiteRasterWriter.ClassRasterPath(request.OutDirectory, region, entry.Site.Id))))
+                (!request.WriteRasters || File.Exists(SiteRasterWriter.ClassRasterPath(request.OutDirectory, region, entry.Site.Id))) &&
+                (!request.WriteRasters || !request.Confidence || File.Exists(SiteRasterWriter.ConfidenceRasterPath(request.OutDirectory, region, entry.Site.Id))))
             {
                 doneKeys[entry.Site.Id] = key;
                 reports.Add(stored);
@@ -113,7 +119,7 @@ public static class RegionRunner
                 SiteReport report;
                 try
                 {
-                    var site = processors.Value!.Process(model, entry, owned[entry.Site.Id]);
+                    var site = processors.Value!.Process(model, entry, owned[entry.Site.Id], request.Confidence);
                     if (site.ClassifiedPixels == 0)
                     {
                         // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
@@ -123,6 +129,7 @@ public static class RegionRunner
                         return;
                     }
                     if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, region, entry.Site.Id, site.Classes, site.Grid);
+                    if (request.WriteRasters && site.Confidence is { } confidence) SiteRasterWriter.WriteConfidence(request.OutDirectory, region, entry.Site.Id, confidence, site.Grid);
                     report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, site.Regions.Count, site.ClassifiedPixels) { Coverage = site.Coverage, Times = site.Times };
                     store.Save(key, report, site.Regions);
                     doneKeys[entry.Site.Id] = key;
@@ -164,7 +171,7 @@ public static class RegionRunner
                 var stored = store.TryLoad(siteId, doneKeys[siteId])
                     ?? throw new MiningLulcException($"the stored result of site {siteId} disappeared or changed while the GeoPackages were written ({output.WorkDirectory}): is another run writing this folder?");
                 return stored.Regions;
-            }), config.Vectorize.MaxFeaturesPerFile);
+            }), config.Vectorize.MaxFeaturesPerFile, request.Confidence);
             progress?.Report(new PipelineProgress("write", Interlocked.Increment(ref written), plan.Files));
         });
         var features = plan.Total;

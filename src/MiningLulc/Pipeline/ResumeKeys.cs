@@ -13,7 +13,8 @@ namespace MiningLulc.Pipeline;
 
 /// <summary>
 /// The key a stored site result must carry to be reused (README.md, "Batch runs"): a hash of
-/// everything that made it — the engine build, the model's content, the effective settings, the
+/// everything that made it — the engine build, the model's content, the effective settings, whether
+/// it carries confidence, the
 /// site's geometry and the area it owns, its year, and the identity (path, size, modification time)
 /// of the raster files it read: every file of its year's composite folder and the DCM and TIME
 /// tiles its bounding box touches. Anything else changed recomputes the site; nothing stale is
@@ -26,10 +27,11 @@ public sealed class ResumeKeys
     private readonly ConcurrentDictionary<int, string> composites = new();
     private readonly Lazy<IReadOnlyList<TileIdentity>> tiles;
 
-    public ResumeKeys(RegionFolder folder, ClassifierModel model, EngineConfig config)
+    /// <param name="withConfidence">Whether the run computes confidence: a result made without it is never reused by a run with it, nor the other way round.</param>
+    public ResumeKeys(RegionFolder folder, ClassifierModel model, EngineConfig config, bool withConfidence = false)
     {
         this.folder = folder;
-        runPart = $"engine {EngineBuild}\nmodel {model.ContentHash}\nconfig {config.ToJson()}\n";
+        runPart = $"engine {EngineBuild}\nmodel {model.ContentHash}\nconfig {config.ToJson()}\n" + (withConfidence ? "confidence\n" : "");
         tiles = new Lazy<IReadOnlyList<TileIdentity>>(() => folder.DcmFiles().Concat(folder.TimeFiles()).Select(f => TileIdentity.Of(f, folder.Directory)).ToList());
     }
 

@@ -14,6 +14,9 @@ public sealed record SiteOutput(IReadOnlyList<ClassRegion> Regions, int Classifi
 {
     /// <summary>Where the site's time went, stage by stage.</summary>
     public StageTimes Times { get; init; } = new();
+
+    /// <summary>With confidence: per pixel of <see cref="Classes"/>, the (calibrated) probability of its class; NaN where it is 0. Null without.</summary>
+    public float[]? Confidence { get; init; }
 }
 
 /// <summary>
@@ -66,7 +69,7 @@ public sealed class SiteProcessor : IDisposable
     public byte[] ClassRaster(ClassifierModel model, SiteLayout layout, out SiteCoverage coverage) => ClassRaster(model, layout, out coverage, new StageClock());
 
     /// <summary>The class raster and coverage, charging each stage's time to <paramref name="clock"/>.</summary>
-    private byte[] ClassRaster(ClassifierModel model, SiteLayout layout, out SiteCoverage coverage, StageClock clock)
+    private byte[] ClassRaster(ClassifierModel model, SiteLayout layout, out SiteCoverage coverage, StageClock clock, Confidence.SiteScores? scores = null)
     {
         var classes = new byte[layout.Grid.PixelCount];
         var counter = new CoverageCounter(layout);
@@ -79,7 +82,7 @@ public sealed class SiteProcessor : IDisposable
             var planes = extractor.ComputePlanes(block, buffers);
             clock.Lap(StageClock.Stage.Features);
             var offset = (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
-            SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset, buffers);
+            SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset, buffers, scores);
             clock.Lap(StageClock.Stage.Classify);
         }
         coverage = counter.Result;
@@ -88,23 +91,28 @@ public sealed class SiteProcessor : IDisposable
         return smoothed;
     }
 
-    /// <summary>The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326), and its class raster.</summary>
-    public SiteOutput Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea)
+    /// <summary>
+    /// The whole chain for one site: its regions, clipped to the area it owns (EPSG:4326), and its
+    /// class raster; with <paramref name="withConfidence"/>, each region's confidence and the
+    /// per-pixel confidence raster too (docs/output-schema.md).
+    /// </summary>
+    public SiteOutput Process(ClassifierModel model, CatalogEntry entry, Geometry ownedArea, bool withConfidence = false)
     {
         var clock = new StageClock();
         var layout = Plan(entry);
         clock.Lap(StageClock.Stage.ReadWarp);
-        var classes = ClassRaster(model, layout, out var coverage, clock);
+        var scores = withConfidence ? new Confidence.SiteScores(layout.Grid.PixelCount, model.ScoreClassCodes) : null;
+        var classes = ClassRaster(model, layout, out var coverage, clock, scores);
         var classified = 0;
         foreach (var c in classes) if (c != 0) classified++;
         clock.Restart();
         Geometry clip = layout.SiteInGridCrs;
         if (!ReferenceEquals(ownedArea, entry.Site.Geometry)) clip = GeometryOps.Transform(ownedArea, transforms.FromWgs84(layout.Grid.CrsWkt));
         clock.Lap(StageClock.Stage.ClipTransform);
-        var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value, out var vectorTimes);
+        var regions = polygonizer.Polygonize(classes, layout.Grid, clip, entry.Site.Id, entry.Year!.Value, out var vectorTimes, scores);
         clock.Add(StageClock.Stage.Polygonize, vectorTimes.PolygonizeTicks);
         clock.Add(StageClock.Stage.ClipTransform, vectorTimes.ClipTransformTicks);
-        return new SiteOutput(regions, classified, coverage, classes, layout.Grid) { Times = clock.Result };
+        return new SiteOutput(regions, classified, coverage, classes, layout.Grid) { Times = clock.Result, Confidence = scores?.ConfidenceOf(classes) };
     }
 
     /// <summary>

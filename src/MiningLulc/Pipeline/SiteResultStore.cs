@@ -9,12 +9,13 @@ namespace MiningLulc.Pipeline;
 /// The finished sites of a run, one small file per site under <c>OUTDIR/work/</c>, written to a
 /// temporary name of the writer's own and renamed when complete. A rerun (or another shard, or the
 /// final merge) reuses a site only when its file carries the same key (<see cref="ResumeKeys"/>:
-/// engine, model content, settings, geometry, owned area, year, input rasters); a killed run loses
+/// engine, model content, settings, with or without confidence, geometry, owned area, year, input rasters); a killed run loses
 /// only the sites in flight. Thread-safe and safe across processes: each site has its own file.
 /// </summary>
 public sealed class SiteResultStore(string workDirectory)
 {
-    private const string Magic = "MLSR3";
+    // 4: a flag for confidence, and then a confidence per region.
+    private const string Magic = "MLSR4";
 
     private string PathOf(long siteId) => Path.Combine(workDirectory, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"site-{siteId}.bin"));
 
@@ -29,6 +30,8 @@ public sealed class SiteResultStore(string workDirectory)
             w.Write(Magic);
             w.Write(key);
             w.Write(report.SiteId);
+            var withConfidence = regions.Count > 0 && regions.All(r => r.Confidence is not null);
+            w.Write(withConfidence);
             w.Write(report.Year ?? 0);
             w.Write(report.ClassifiedPixels);
             var c = report.Coverage ?? new Align.SiteCoverage();
@@ -47,6 +50,7 @@ public sealed class SiteResultStore(string workDirectory)
                 w.Write((byte)r.Class);
                 w.Write(r.Year);
                 w.Write(r.AreaM2);
+                if (withConfidence) w.Write(r.Confidence!.Value);
                 var bytes = wkb.Write(r.Geometry);
                 w.Write(bytes.Length);
                 w.Write(bytes);
@@ -72,6 +76,7 @@ public sealed class SiteResultStore(string workDirectory)
             using var stream = File.OpenRead(path);
             using var r = new BinaryReader(stream, Encoding.UTF8);
             if (r.ReadString() != Magic || r.ReadString() != key || r.ReadInt64() != siteId) return null;
+            var withConfidence = r.ReadBoolean();
             var year = r.ReadInt32();
             var classified = r.ReadInt32();
             var coverage = new Align.SiteCoverage
@@ -93,11 +98,12 @@ public sealed class SiteResultStore(string workDirectory)
                 var cls = (LulcClass)r.ReadByte();
                 var y = r.ReadInt32();
                 var area = r.ReadDouble();
+                double? confidence = withConfidence ? r.ReadDouble() : null;
                 var length = r.ReadInt32();
                 if (length < 0 || stream.Position + length > stream.Length) return null;
                 if (!readRegions) { stream.Seek(length, SeekOrigin.Current); continue; }
                 var geometry = (MultiPolygon)reader.Read(r.ReadBytes(length));
-                regions.Add(new ClassRegion(siteId, row, col, cls, geometry, area, y));
+                regions.Add(new ClassRegion(siteId, row, col, cls, geometry, area, y) { Confidence = confidence });
             }
             if (stream.Position != stream.Length) return null;
             return (new SiteReport(siteId, SiteOutcome.Done, null, year == 0 ? null : year, count, classified) { Coverage = coverage }, regions);

@@ -114,6 +114,26 @@ public sealed class ClassifierModel
     /// <summary>Scores per row: the number of classes present in training.</summary>
     internal int ScoreCount => payload.Classifier.ScoreCount;
 
+    /// <summary>
+    /// The class code of each score column: the classes present in training, ascending (LightGBM's
+    /// label keys are ordered by value; the forest's class codes ascend).
+    /// </summary>
+    internal IReadOnlyList<byte> ScoreClassCodes => scoreClassCodes ??= ComputeScoreClassCodes();
+
+    private IReadOnlyList<byte>? scoreClassCodes;
+
+    private byte[] ComputeScoreClassCodes()
+    {
+        if (Forest is { } forest) return [.. forest.ClassCodes];
+        var codes = Enumerable.Range(1, LulcClasses.Count).Where(c => Card.SamplesPerClass.GetValueOrDefault(LulcClasses.NameOf(c)) > 0).Select(c => (byte)c).ToArray();
+        if (codes.Length != ScoreCount) throw new InvalidOperationException($"the card lists {codes.Length} trained classes; the model scores {ScoreCount}");
+        return codes;
+    }
+
+    /// <summary>The calibration of the card (none for models trained without held-out sites, and older ones).</summary>
+    internal Confidence.TemperatureCalibration Calibration =>
+        Card.Calibration is { } c ? new Confidence.TemperatureCalibration(c.Temperature) : Confidence.TemperatureCalibration.None;
+
     /// <summary>Writes the model zip to a temporary name beside <paramref name="path"/> and renames it when complete.</summary>
     public void Save(string path) => AtomicFile.Write(path, tmp =>
     {

@@ -36,6 +36,14 @@ public sealed record ModelCard
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutOfBagEstimate? OutOfBag { get; init; }
 
+    /// <summary>
+    /// How the model's scores are calibrated for <c>run --confidence</c>, fitted on the held-out
+    /// sites' pixels at training time; absent when training held none out, and in older cards: such
+    /// models give their raw scores as confidence (uncalibrated).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScoreCalibration? Calibration { get; init; }
+
     public required EngineConfig Config { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, EngineConfig.Json);
@@ -52,6 +60,13 @@ public sealed record ModelCard
     /// <summary>training.feature_fraction and bagging_fraction: the one-versus-all FastForest's, retired with it (issue 15).</summary>
     private static readonly string[] RetiredTrainingSettings = ["feature_fraction", "bagging_fraction"];
 }
+
+/// <summary>
+/// Temperature scaling of the scores (<see cref="Confidence.TemperatureCalibration"/>), fitted by
+/// minimizing the negative log-likelihood of the true classes of <see cref="Pixels"/> held-out
+/// pixels; the mean log-loss before and after says what it changed. Never changes a class.
+/// </summary>
+public sealed record ScoreCalibration(string Method, double Temperature, int Pixels, double LogLossBefore, double LogLossAfter);
 
 /// <summary>Pixel accuracy on held-out sites (never seen in training), sampled without the refinement rules: the map's accuracy on them.</summary>
 public sealed record HoldoutResult(int Sites, int Pixels, double OverallAccuracy, double Kappa)

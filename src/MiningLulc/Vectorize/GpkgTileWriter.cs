@@ -19,14 +19,15 @@ public static class GpkgTileWriter
     /// the feature being written is held, so a region of any size writes in bounded memory); returns
     /// the paths in order. No file is written when there is no feature.
     /// </summary>
-    public static IReadOnlyList<string> Write(string outDirectory, string region, IEnumerable<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile)
+    /// <param name="withConfidence">Adds the <c>confidence</c> field after the published ones (every region must carry one).</param>
+    public static IReadOnlyList<string> Write(string outDirectory, string region, IEnumerable<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile, bool withConfidence = false)
     {
         CheckMaxPerFile(maxPerFile);
         var paths = new List<string>();
         using var next = features.GetEnumerator();
         var more = next.MoveNext();
         while (more)
-            paths.Add(WriteFile(outDirectory, region, paths.Count + 1, maxPerFile, next, ref more));
+            paths.Add(WriteFile(outDirectory, region, paths.Count + 1, maxPerFile, withConfidence, next, ref more));
         return paths;
     }
 
@@ -34,13 +35,14 @@ public static class GpkgTileWriter
     /// Writes file number <paramref name="fileNumber"/> (1-based) from exactly its features, in order:
     /// files of one region are independent, so they may be written in parallel.
     /// </summary>
-    public static string WriteFile(string outDirectory, string region, int fileNumber, IEnumerable<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile)
+    public static string WriteFile(string outDirectory, string region, int fileNumber, IEnumerable<NumberedRegion> features, int maxPerFile = PublishedSchema.MaxFeaturesPerFile,
+        bool withConfidence = false)
     {
         CheckMaxPerFile(maxPerFile);
         using var next = features.GetEnumerator();
         var more = next.MoveNext();
         if (!more) throw new ArgumentException("a file needs at least one feature", nameof(features));
-        var path = WriteFile(outDirectory, region, fileNumber, maxPerFile, next, ref more);
+        var path = WriteFile(outDirectory, region, fileNumber, maxPerFile, withConfidence, next, ref more);
         if (more) throw new ArgumentException($"more than {maxPerFile} features for one file", nameof(features));
         return path;
     }
@@ -51,7 +53,7 @@ public static class GpkgTileWriter
     }
 
     /// <summary>One file from the enumerator's current feature on, at most <paramref name="maxPerFile"/> of them.</summary>
-    private static string WriteFile(string outDirectory, string region, int fileNumber, int maxPerFile, IEnumerator<NumberedRegion> next, ref bool more)
+    private static string WriteFile(string outDirectory, string region, int fileNumber, int maxPerFile, bool withConfidence, IEnumerator<NumberedRegion> next, ref bool more)
     {
         Directory.CreateDirectory(outDirectory);
         using var wgs84 = SpatialReference.Wgs84();
@@ -67,13 +69,16 @@ public static class GpkgTileWriter
             using var ds = VectorDataset.Create(tmp, "GPKG");
             var layer = ds.CreateLayer(stem, wgs84, 6 /* wkbMultiPolygon */,
                 [$"FID={PublishedSchema.FidColumn}", $"GEOMETRY_NAME={PublishedSchema.GeometryColumn}", "SPATIAL_INDEX=YES"]);
-            foreach (var (name, type) in PublishedSchema.Fields) layer.CreateField(name, type);
+            foreach (var (name, type) in PublishedSchema.FieldsOf(withConfidence)) layer.CreateField(name, type);
             ds.InTransaction(() =>
             {
                 for (var fid = 1; fid <= maxPerFile && stillMore; fid++)
                 {
                     var (indexN, r) = next.Current;
-                    layer.Write(fid, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year], r.Geometry);
+                    if (withConfidence)
+                        layer.Write(fid, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year,
+                            r.Confidence ?? throw new ArgumentException($"region at ({r.Row}, {r.Column}) of site {r.SiteId} has no confidence")], r.Geometry);
+                    else layer.Write(fid, [indexN, LulcClasses.NameOf(r.Class), r.AreaM2, (long)r.Year], r.Geometry);
                     stillMore = next.MoveNext();
                 }
             });

@@ -11,11 +11,18 @@ public static class PublishedSchema
     public const string Year = "year";
     public const int MaxFeaturesPerFile = 5000;
 
+    /// <summary>The optional field of <c>run --confidence</c>, after the published ones (never in the published dataset).</summary>
+    public const string Confidence = "confidence";
+
     /// <summary>Attribute fields after fid, in order.</summary>
     public static readonly IReadOnlyList<(string Name, Geo.FieldType Type)> Fields =
     [
         (IndexN, Geo.FieldType.Integer64), (ClassName, Geo.FieldType.String), (AreaM2, Geo.FieldType.Real), (Year, Geo.FieldType.Integer64),
     ];
+
+    /// <summary>The fields of a file: the published ones, then <see cref="Confidence"/> when asked for.</summary>
+    public static IReadOnlyList<(string Name, Geo.FieldType Type)> FieldsOf(bool withConfidence) =>
+        withConfidence ? [.. Fields, (Confidence, Geo.FieldType.Real)] : Fields;
 
     /// <summary>"&lt;region&gt;_&lt;NNN&gt;" for file number <paramref name="number"/> (1-based).</summary>
     public static string FileStem(string region, int number) => $"{region}_{number:000}";

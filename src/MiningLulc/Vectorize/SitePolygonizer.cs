@@ -29,7 +29,11 @@ public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
         Polygonize(classes, grid, clipInGridCrs, siteId, year, out _);
 
     /// <param name="timings">Where the time went: GDAL's polygonizer and reading its polygons, against clipping, reprojection and areas.</param>
-    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year, out PolygonizeTimings timings)
+    /// <param name="scores">When given, each region gets its confidence: the mean over the region's pixels (after the sieve, so of
+    /// the class each pixel ends with) of the probability of that class. Clipping does not reweight it: a region cut by the
+    /// owned area keeps the confidence of its whole component, as each of its pixels was classified whole.</param>
+    public IReadOnlyList<ClassRegion> Polygonize(byte[] classes, SiteGrid grid, Geometry clipInGridCrs, long siteId, int year, out PolygonizeTimings timings,
+        Confidence.SiteScores? scores = null)
     {
         var start = Stopwatch.GetTimestamp();
         long clipTicks = 0;
@@ -46,6 +50,17 @@ public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
         raster.Write(1, raster.FullWindow, classes.AsSpan());
         if (settings.SieveMinPixels > 1)
             GdalUtils.Sieve(raster, 1, raster, 1, settings.SieveMinPixels, settings.Connectivity == 8);
+        Confidence.RegionConfidence? confidence = null;
+        if (scores is not null)
+        {
+            var final = classes;
+            if (settings.SieveMinPixels > 1)
+            {
+                final = new byte[classes.Length];
+                raster.Read<byte>(1, raster.FullWindow, final);
+            }
+            confidence = new Confidence.RegionConfidence(final, scores.ConfidenceOf(final), grid.Width, grid.Height, settings.Connectivity);
+        }
 
         using var memory = VectorDataset.Create("", "Memory");
         var layer = memory.CreateLayer("regions", null, 3);
@@ -92,7 +107,7 @@ public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
                 }
                 if (parts.Count == 0) continue;
                 if (parts.Count != multi.NumGeometries) multi = GeometryOps.Wgs84Factory.CreateMultiPolygon(parts.ToArray());
-                result.Add(new ClassRegion(siteId, row, col, (LulcClass)code, multi, area, year));
+                result.Add(new ClassRegion(siteId, row, col, (LulcClass)code, multi, area, year) { Confidence = confidence?.At(row, col) });
             }
             finally { clipTicks += Stopwatch.GetTimestamp() - clipStart; }
         }

@@ -20,6 +20,9 @@ public static class SiteRasterWriter
     public static string ClassRasterPath(string outDirectory, string region, long siteId) =>
         Path.Combine(Folder(outDirectory), $"{region}_site-{siteId.ToString(CultureInfo.InvariantCulture)}_classes.tif");
 
+    public static string ConfidenceRasterPath(string outDirectory, string region, long siteId) =>
+        Path.Combine(Folder(outDirectory), $"{region}_site-{siteId.ToString(CultureInfo.InvariantCulture)}_confidence.tif");
+
     public static string QuicklookPath(string outDirectory, string region, long siteId) =>
         Path.ChangeExtension(ClassRasterPath(outDirectory, region, siteId), ".png");
 
@@ -49,6 +52,31 @@ public static class SiteRasterWriter
         var scale = Math.Max(1, (int)Math.Ceiling((double)MinQuicklookWidth / grid.Width));
         Replace(png, tmp => GdalUtils.Translate(tmp, mem, ["-of", "PNG", "-r", "nearest",
             "-outsize", (grid.Width * scale).ToString(CultureInfo.InvariantCulture), (grid.Height * scale).ToString(CultureInfo.InvariantCulture)]).Close());
+        return tif;
+    }
+
+    /// <summary>
+    /// Writes a site's confidence raster beside its class raster (<c>run --rasters --confidence</c>): a
+    /// COG on the same grid, Float32, per pixel the probability of the class in the class raster
+    /// (after smoothing), nodata NaN where the class raster is 0. Returns its path.
+    /// </summary>
+    public static string WriteConfidence(string outDirectory, string region, long siteId, float[] confidence, SiteGrid grid)
+    {
+        if (confidence.Length != grid.PixelCount) throw new ArgumentException($"{confidence.Length} values for a {grid.Width}x{grid.Height} grid");
+        Directory.CreateDirectory(Folder(outDirectory));
+        using var mem = RasterDataset.CreateInMemory(new RasterProfile
+        {
+            Width = grid.Width,
+            Height = grid.Height,
+            DataType = RasterDataType.Float32,
+            Transform = grid.Transform,
+            CrsWkt = grid.CrsWkt,
+            NoData = double.NaN,
+        });
+        mem.Write(1, mem.FullWindow, confidence.AsSpan());
+        mem.SetBandDescription(1, "confidence");
+        var tif = ConfidenceRasterPath(outDirectory, region, siteId);
+        Replace(tif, tmp => GdalUtils.Translate(tmp, mem, ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES", "-co", "OVERVIEW_RESAMPLING=AVERAGE"]).Close());
         return tif;
     }
 

@@ -1,0 +1,78 @@
+namespace MiningLulc.Confidence;
+
+/// <summary>
+/// Temperature scaling of a score vector (Guo et al. 2017, "On calibration of modern neural
+/// networks"): q_c = p_c^(1/T) / Σ_j p_j^(1/T), i.e. the log-probabilities divided by T and
+/// renormalized. For LightGBM's softmax this is exactly dividing its logits by T; for a forest's
+/// vote shares it is the same monotone map. A monotone map of every score keeps their order, so the
+/// arg-max, the class, never changes: calibration touches the confidence only. T = 1 is the identity.
+/// </summary>
+public sealed record TemperatureCalibration(double Temperature)
+{
+    /// <summary>No calibration: the raw scores.</summary>
+    public static readonly TemperatureCalibration None = new(1.0);
+
+    public bool IsIdentity => Temperature == 1.0;
+
+    /// <summary>Calibrates one score vector in place (probabilities summing to 1, or all zero).</summary>
+    public void Apply(Span<float> scores)
+    {
+        if (IsIdentity) return;
+        var inverse = 1.0 / Temperature;
+        // Scaled against the largest score, so p^(1/T) neither under- nor overflows for small T.
+        var max = 0f;
+        foreach (var s in scores) if (s > max) max = s;
+        if (!(max > 0)) return;
+        var sum = 0.0;
+        for (var c = 0; c < scores.Length; c++)
+        {
+            var v = scores[c] > 0 ? Math.Pow(scores[c] / max, inverse) : 0.0;
+            scores[c] = (float)v;
+            sum += v;
+        }
+        for (var c = 0; c < scores.Length; c++) scores[c] = (float)(scores[c] / sum);
+    }
+
+    /// <summary>
+    /// The temperature that minimizes the mean negative log-likelihood of the true classes of
+    /// held-out rows (<paramref name="scores"/>: <paramref name="classCount"/> per row;
+    /// <paramref name="truth"/>: the score index of each row's true class, -1 when the model has no
+    /// score for it, left out). Golden-section search over log T in [1/50, 50]; the NLL of a
+    /// temperature-scaled softmax is convex in 1/T, so the search finds its minimum.
+    /// </summary>
+    public static TemperatureCalibration Fit(ReadOnlySpan<float> scores, ReadOnlySpan<int> truth, int classCount)
+    {
+        var rows = truth.Length;
+        if (rows == 0) return None;
+        var logs = new double[scores.Length];
+        for (var i = 0; i < logs.Length; i++) logs[i] = Math.Log(Math.Max(scores[i], 1e-7f));
+        var t = truth.ToArray();
+        double Loss(double logT)
+        {
+            var inverse = Math.Exp(-logT);
+            var total = 0.0;
+            var n = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                if (t[r] < 0) continue;
+                var max = double.NegativeInfinity;
+                for (var c = 0; c < classCount; c++) max = Math.Max(max, logs[r * classCount + c] * inverse);
+                var sum = 0.0;
+                for (var c = 0; c < classCount; c++) sum += Math.Exp(logs[r * classCount + c] * inverse - max);
+                total -= logs[r * classCount + t[r]] * inverse - max - Math.Log(sum);
+                n++;
+            }
+            return n == 0 ? 0 : total / n;
+        }
+        double a = Math.Log(1.0 / 50), b = Math.Log(50.0);
+        var g = (Math.Sqrt(5) - 1) / 2;
+        double x1 = b - g * (b - a), x2 = a + g * (b - a);
+        double f1 = Loss(x1), f2 = Loss(x2);
+        for (var i = 0; i < 60 && b - a > 1e-6; i++)
+        {
+            if (f1 <= f2) { b = x2; x2 = x1; f2 = f1; x1 = b - g * (b - a); f1 = Loss(x1); }
+            else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (b - a); f2 = Loss(x2); }
+        }
+        return new TemperatureCalibration(Math.Round(Math.Exp((a + b) / 2), 6));
+    }
+}
