@@ -56,6 +56,18 @@ public sealed record AccuracyReport
     [JsonPropertyName("sample_units")] public int? SampleUnits { get; init; }
     /// <summary>What the reader should know about the inputs: label features left out because their geometry cannot be read (per file: count, first fid).</summary>
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>
+    /// When the predictions carry <c>confidence</c> (<c>run --confidence</c>; cell count only): the compared
+    /// area in ten equal-width bins of confidence, each with its area-weighted mean confidence and accuracy.
+    /// Absent otherwise.
+    /// </summary>
+    [JsonPropertyName("reliability")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ReliabilityBin>? Reliability { get; init; }
+    /// <summary>Σ over the <see cref="Reliability"/> bins of (bin area / compared area) x |accuracy − mean confidence|; absent without confidence.</summary>
+    [JsonPropertyName("expected_calibration_error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ExpectedCalibrationError { get; init; }
 
     public const string CensusDesign = "census", SampleDesign = "sample";
     public const string BootstrapIntervals = "site_cluster_bootstrap", StratifiedIntervals = "olofsson_stratified";
@@ -119,6 +131,14 @@ public sealed record AccuracyReport
         {
             sb.AppendLine().AppendLine("| year | overall accuracy | kappa | macro F1 | compared km² |").AppendLine("|---|---|---|---|---|");
             foreach (var (y, a) in ByYear) sb.AppendLine($"| {y} | {F(a.OverallAccuracy)} | {F(a.Kappa)} | {F(a.MacroF1)} | {(a.ComparedAreaM2 / 1e6).ToString("0.000", inv)} |");
+        }
+        if (Reliability is { } bins)
+        {
+            sb.AppendLine().AppendLine($"Reliability of the predictions' confidence (compared area by bin of polygon confidence; expected calibration error {F(ExpectedCalibrationError ?? double.NaN)}):").AppendLine();
+            sb.AppendLine("| confidence | compared km² | share of area | mean confidence | accuracy |").AppendLine("|---|---|---|---|---|");
+            var all = bins.Sum(b => b.ComparedAreaM2);
+            foreach (var b in bins)
+                sb.AppendLine($"| {b.Lower.ToString("0.0", inv)}–{b.Upper.ToString("0.0", inv)} | {(b.ComparedAreaM2 / 1e6).ToString("0.000", inv)} | {(all > 0 ? (b.ComparedAreaM2 / all).ToString("0.000", inv) : "n/a")} | {F(b.MeanConfidence)} | {F(b.Accuracy)} |");
         }
         if (Warnings.Count > 0)
         {

@@ -95,7 +95,8 @@ public static class CellCountAssessor
         var windows = Plan(refs, preds, options);
         // Results are folded window by window, in window order (the sums do not depend on the number
         // of workers), as soon as the windows before them are done: few wait in memory.
-        var results = new (double[] Areas, List<(int, int)> Touching)?[windows.Count];
+        var results = new (double[] Areas, List<(int, int)> Touching, ReliabilityTable? Reliability)?[windows.Count];
+        var reliability = preds.HasConfidence ? new ReliabilityTable() : null;
         var areas = new double[refs.Count * K];
         var clusterOf = new UnionFind(refs.Count);
         var next = 0;
@@ -109,7 +110,8 @@ public static class CellCountAssessor
                     results[i] = result;
                     for (; next < windows.Count && results[next] is { } done; next++)
                     {
-                        var (cells, touching) = done;
+                        var (cells, touching, windowReliability) = done;
+                        if (windowReliability is not null) reliability!.Merge(windowReliability);
                         var w = windows[next];
                         for (var k = 0; k < w.Reference.Length; k++)
                             for (var c = 0; c < K; c++) areas[w.Reference[k] * K + c] += cells[k * K + c];
@@ -148,7 +150,8 @@ public static class CellCountAssessor
             + "(at the centre of each group of reference polygons), each cell weighted by its area on the WGS 84 ellipsoid; "
             + $"compared area = cells where both label sets have a class ({windows.Count} windows). "
             + "Reference and mapped areas per class: areas of the polygons on the WGS 84 ellipsoid. ";
-        return AccuracyAssessor.Summarize(total, byYear, clusters.Values.ToList(), referenceArea, mappedArea, comparison, AssessmentMethod.Raster, options.CellSizeM);
+        var report = AccuracyAssessor.Summarize(total, byYear, clusters.Values.ToList(), referenceArea, mappedArea, comparison, AssessmentMethod.Raster, options.CellSizeM);
+        return reliability is null ? report : report with { Reliability = reliability.ToBins(), ExpectedCalibrationError = reliability.ExpectedCalibrationError };
     }
 
     private static void Load(IEnumerable<LabelPolygon> polygons, LabelStore store, double[] area, IPreparedGeometry? restrict)
@@ -160,7 +163,7 @@ public static class CellCountAssessor
             var g = restrict is null ? p.Geometry : AccuracyAssessor.ClipTo(p.Geometry, restrict);
             if (g is null || g.IsEmpty) continue;
             area[(int)p.Class - 1] += EllipsoidArea.Of(g);
-            store.Add(g, p.Class, p.Year);
+            store.Add(g, p.Class, p.Year, p.Confidence ?? double.NaN);
         }
         store.Seal();
     }
@@ -230,8 +233,12 @@ public static class CellCountAssessor
     {
         private readonly WKBReader reader = LabelStore.NewReader();
 
-        /// <summary>Area (m²) per (reference polygon of the window, predicted class), 7 per polygon; and the pairs of reference polygons found touching.</summary>
-        public (double[] Areas, List<(int, int)> Touching) Count(Window w)
+        /// <summary>
+        /// Area (m²) per (reference polygon of the window, predicted class), 7 per polygon; the pairs of
+        /// reference polygons found touching; and, when the predictions carry confidence, the window's
+        /// reliability sums (null otherwise).
+        /// </summary>
+        public (double[] Areas, List<(int, int)> Touching, ReliabilityTable? Reliability) Count(Window w)
         {
             var n = w.Reference.Length;
             var cells = w.Width * w.Height;
@@ -251,20 +258,41 @@ public static class CellCountAssessor
                     GdalUtils.Rasterize(raster, 1, refWkb, burn, allTouched: false);
                     raster.Read<int>(1, raster.FullWindow, refCells.AsSpan(0, cells));
                 }
-                var classes = new double[w.Predicted.Length];
-                for (var k = 0; k < classes.Length; k++) classes[k] = preds[w.Predicted[k]].Class;
-                using (var raster = RasterDataset.CreateInMemory(new RasterProfile { Width = w.Width, Height = w.Height, DataType = RasterDataType.Byte, Transform = transform }))
-                {
-                    GdalUtils.Rasterize(raster, 1, predWkb, classes, allTouched: false);
-                    raster.Read<byte>(1, raster.FullWindow, predCells.AsSpan(0, cells));
-                }
                 var rowArea = new double[w.Height];
                 for (var r = 0; r < w.Height; r++)
                 {
                     var top = w.North - r * w.CellHeight;
                     rowArea[r] = EllipsoidArea.Band(top - w.CellHeight, top, w.CellWidth);
                 }
-                return (Tally(refCells.AsSpan(0, cells), predCells.AsSpan(0, cells), w.Width, rowArea, n), touching);
+                ReliabilityTable? reliability = null;
+                if (preds.HasConfidence)
+                {
+                    // Each cell must know its polygon's confidence, not only its class: burn polygon numbers
+                    // (the same cells as burning classes: the last polygon burned wins in both).
+                    var predIndex = ArrayPool<int>.Shared.Rent(cells);
+                    try
+                    {
+                        var numbers = new double[w.Predicted.Length];
+                        for (var k = 0; k < numbers.Length; k++) numbers[k] = k + 1;
+                        using (var raster = RasterDataset.CreateInMemory(new RasterProfile { Width = w.Width, Height = w.Height, DataType = RasterDataType.Int32, Transform = transform }))
+                        {
+                            GdalUtils.Rasterize(raster, 1, predWkb, numbers, allTouched: false);
+                            raster.Read<int>(1, raster.FullWindow, predIndex.AsSpan(0, cells));
+                        }
+                        for (var i = 0; i < cells; i++) predCells[i] = predIndex[i] == 0 ? (byte)0 : preds[w.Predicted[predIndex[i] - 1]].Class;
+                        reliability = TallyReliability(refCells.AsSpan(0, cells), predIndex.AsSpan(0, cells), w, rowArea);
+                    }
+                    finally { ArrayPool<int>.Shared.Return(predIndex); }
+                }
+                else
+                {
+                    var classes = new double[w.Predicted.Length];
+                    for (var k = 0; k < classes.Length; k++) classes[k] = preds[w.Predicted[k]].Class;
+                    using var raster = RasterDataset.CreateInMemory(new RasterProfile { Width = w.Width, Height = w.Height, DataType = RasterDataType.Byte, Transform = transform });
+                    GdalUtils.Rasterize(raster, 1, predWkb, classes, allTouched: false);
+                    raster.Read<byte>(1, raster.FullWindow, predCells.AsSpan(0, cells));
+                }
+                return (Tally(refCells.AsSpan(0, cells), predCells.AsSpan(0, cells), w.Width, rowArea, n), touching, reliability);
             }
             finally
             {
@@ -273,6 +301,22 @@ public static class CellCountAssessor
                 ArrayPool<byte>.Shared.Return(refBytes);
                 ArrayPool<byte>.Shared.Return(predBytes);
             }
+        }
+
+        /// <summary>The reliability sums of a window: each compared cell (both label sets have a class) counts for its predicted polygon's confidence.</summary>
+        private ReliabilityTable TallyReliability(ReadOnlySpan<int> reference, ReadOnlySpan<int> predicted, Window w, ReadOnlySpan<double> rowArea)
+        {
+            var table = new ReliabilityTable();
+            for (var row = 0; row < rowArea.Length; row++)
+                for (var col = 0; col < w.Width; col++)
+                {
+                    var i = row * w.Width + col;
+                    if (reference[i] == 0 || predicted[i] == 0) continue;
+                    var p = preds[w.Predicted[predicted[i] - 1]];
+                    if (p.Class is 0 or > K) continue;
+                    table.Add(p.Confidence, rowArea[row], refs[w.Reference[reference[i] - 1]].Class == p.Class);
+                }
+            return table;
         }
 
         /// <summary>The WKB of the given polygons, one after the other in a rented buffer (return it), and each one's slice.</summary>

@@ -31,6 +31,7 @@ internal static unsafe class LabelLoader
                 var classField = IndexOf(fields, "class_name");
                 if (classField < 0) throw new InvalidInputException($"layer {layer.Name} has no class_name field", source);
                 var yearField = IndexOf(fields, "year");
+                var confidenceField = IndexOf(fields, Vectorize.PublishedSchema.Confidence);
                 using var crs = layer.Crs();
                 using var transform = crs is null || crs.IsSame(wgs84) ? null : new CoordinateTransform(crs, wgs84);
                 var h = layer.Handle;
@@ -57,6 +58,8 @@ internal static unsafe class LabelLoader
                             continue;
                         }
                         var year = yearField < 0 || GdalApi.OGR_F_IsFieldSetAndNotNull(f, yearField) == 0 ? null : (int?)Year(f, yearField, fields[yearField].RawType);
+                        var confidence = confidenceField < 0 || GdalApi.OGR_F_IsFieldSetAndNotNull(f, confidenceField) == 0 ? double.NaN
+                            : GdalApi.OGR_F_GetFieldAsDouble(f, confidenceField);
                         var size = GdalApi.OGR_G_WkbSize(g);
                         if (buffer.Length < size) buffer = new byte[Math.Max(size, buffer.Length * 2)];
                         fixed (byte* p = buffer) Gdal.Check(GdalApi.OGR_G_ExportToIsoWkb(g, 1, p), "export WKB", source);
@@ -65,7 +68,7 @@ internal static unsafe class LabelLoader
                         {
                             if (points == 0) continue;
                             area[(int)cls - 1] += a;
-                            store.Add(wkb, cls, year, minX, minY, maxX, maxY);
+                            store.Add(wkb, cls, year, minX, minY, maxX, maxY, confidence);
                             continue;
                         }
                         // The general path, as LabelReader and the overlay take it.
@@ -89,7 +92,7 @@ internal static unsafe class LabelLoader
                             geometry = clipped;
                         }
                         area[(int)cls - 1] += EllipsoidArea.Of(geometry);
-                        store.Add(geometry, cls, year);
+                        store.Add(geometry, cls, year, confidence);
                     }
                     finally { GdalApi.OGR_F_Destroy(f); }
                 }

@@ -6,7 +6,7 @@ using NetTopologySuite.IO;
 namespace MiningLulc.Assessment;
 
 /// <summary>What the cell count keeps in memory per polygon: its envelope (EPSG:4326), class, year and where its geometry lies in the spill file.</summary>
-internal readonly record struct StoredLabel(double MinX, double MinY, double MaxX, double MaxY, byte Class, int Year, long Offset, int Length)
+internal readonly record struct StoredLabel(double MinX, double MinY, double MaxX, double MaxY, byte Class, int Year, long Offset, int Length, double Confidence = double.NaN)
 {
     public Envelope Envelope => new(MinX, MaxX, MinY, MaxY);
     public bool HasYear => Year != int.MinValue;
@@ -42,20 +42,24 @@ internal sealed class LabelStore : IDisposable
     public StoredLabel this[int index] => chunks[index >> ChunkBits][index & ((1 << ChunkBits) - 1)];
 
     /// <summary>Stores a polygon (EPSG:4326) and returns its index.</summary>
-    public int Add(Geometry geometry, LulcClass cls, int? year)
+    public int Add(Geometry geometry, LulcClass cls, int? year, double confidence = double.NaN)
     {
         var e = geometry.EnvelopeInternal;
-        return Add(writer.Write(geometry), cls, year, e.MinX, e.MinY, e.MaxX, e.MaxY);
+        return Add(writer.Write(geometry), cls, year, e.MinX, e.MinY, e.MaxX, e.MaxY, confidence);
     }
 
+    /// <summary>Whether some polygon carries a confidence (predictions of <c>run --confidence</c>).</summary>
+    public bool HasConfidence { get; private set; }
+
     /// <summary>Stores a polygon given as little-endian WKB (EPSG:4326) with its envelope, and returns its index.</summary>
-    public int Add(ReadOnlySpan<byte> wkb, LulcClass cls, int? year, double minX, double minY, double maxX, double maxY)
+    public int Add(ReadOnlySpan<byte> wkb, LulcClass cls, int? year, double minX, double minY, double maxX, double maxY, double confidence = double.NaN)
     {
+        if (!double.IsNaN(confidence)) HasConfidence = true;
         if (buffered + wkb.Length > buffer.Length) Flush();
         if (wkb.Length > buffer.Length) RandomAccess.Write(file, wkb, written);
         else { wkb.CopyTo(buffer.AsSpan(buffered)); buffered += wkb.Length; }
         if ((count & ((1 << ChunkBits) - 1)) == 0) chunks.Add(new StoredLabel[1 << ChunkBits]);
-        chunks[^1][count & ((1 << ChunkBits) - 1)] = new StoredLabel(minX, minY, maxX, maxY, (byte)cls, year ?? int.MinValue, written, wkb.Length);
+        chunks[^1][count & ((1 << ChunkBits) - 1)] = new StoredLabel(minX, minY, maxX, maxY, (byte)cls, year ?? int.MinValue, written, wkb.Length, confidence);
         written += wkb.Length;
         return count++;
     }

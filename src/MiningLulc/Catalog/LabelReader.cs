@@ -5,7 +5,11 @@ using NetTopologySuite.Geometries;
 namespace MiningLulc.Catalog;
 
 /// <summary>A labelled polygon in the published schema (docs/output-schema.md), in EPSG:4326.</summary>
-public sealed record LabelPolygon(Geometry Geometry, LulcClass Class, int? Year, long? IndexN, double? AreaM2, string Source);
+public sealed record LabelPolygon(Geometry Geometry, LulcClass Class, int? Year, long? IndexN, double? AreaM2, string Source)
+{
+    /// <summary>The polygon's confidence, when its labels carry one (<c>run --confidence</c>); null otherwise.</summary>
+    public double? Confidence { get; init; }
+}
 
 /// <summary>
 /// Reads polygons in the published schema from a folder, a .zip of .gpkg files, or a .gpkg

@@ -72,7 +72,8 @@ public static class TrainingRunner
                 HeldOut = samples.HeldOutSites,
                 FeatureImportance = PermutationImportance.Compute(model, test, model.Card.Features, config.Training.Seed),
             };
-            model = new ClassifierModel(model, model.Card with { Holdout = holdout });
+            // The confidence of run --confidence is calibrated on these pixels too (docs/output-schema.md).
+            model = new ClassifierModel(model, model.Card with { Holdout = holdout, Calibration = Confidence.ScoreCalibrationFit.Fit(model, matrix, test.Count, test.Labels) });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));
         return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems)

@@ -23,7 +23,9 @@ public static class PublishedSchemaValidator
         if (layer.GeometryColumn != PublishedSchema.GeometryColumn) problems.Add($"geometry column is '{layer.GeometryColumn}', expected 'geom'");
         if (layer.GeometryType != 6) problems.Add($"geometry type code {layer.GeometryType}, expected 6 (MultiPolygon)");
         var fields = layer.Fields;
-        var expected = PublishedSchema.Fields;
+        // The published fields first and unchanged; run --confidence adds its field after them.
+        var withConfidence = fields.Count == PublishedSchema.Fields.Count + 1 && fields[^1].Name == PublishedSchema.Confidence;
+        var expected = PublishedSchema.FieldsOf(withConfidence);
         if (fields.Count != expected.Count || fields.Zip(expected).Any(p => p.First.Name != p.Second.Name || p.First.Type != p.Second.Type))
             problems.Add($"fields are [{string.Join(", ", fields.Select(f => $"{f.Name}:{f.Type}"))}], expected [{string.Join(", ", expected.Select(f => $"{f.Name}:{f.Type}"))}]");
         using (var crs = layer.Crs())
@@ -43,6 +45,7 @@ public static class PublishedSchemaValidator
             else if (!f.Geometry.IsValid) problems.Add($"feature {f.Fid}: invalid geometry");
             var year = f.GetInt64(PublishedSchema.Year);
             if (year is null or < 2016 or > 2022) problems.Add($"feature {f.Fid}: year {year} outside 2016-2022");
+            if (withConfidence && f.GetDouble(PublishedSchema.Confidence) is not (>= 0 and <= 1)) problems.Add($"feature {f.Fid}: confidence {f.GetDouble(PublishedSchema.Confidence)} outside [0, 1]");
             if (problems.Count > 50) { problems.Add("... (more problems not listed)"); break; }
         }
         if (count > PublishedSchema.MaxFeaturesPerFile) problems.Add($"{count} features, more than {PublishedSchema.MaxFeaturesPerFile}");
