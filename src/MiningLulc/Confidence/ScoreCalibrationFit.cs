@@ -23,9 +23,12 @@ public static class ScoreCalibrationFit
             index[i] = -1;
             for (var c = 0; c < k; c++) if (codes[c] == truth[i]) index[i] = c;
         }
-        var fitted = TemperatureCalibration.Fit(scores, index, k);
+        var fitted = TemperatureCalibration.FitByClass(scores, index, k);
         return new ScoreCalibration("temperature", fitted.Temperature, index.Count(i => i >= 0),
-            Math.Round(LogLoss(scores, index, k, TemperatureCalibration.None), 6), Math.Round(LogLoss(scores, index, k, fitted), 6));
+            Math.Round(LogLoss(scores, index, k, TemperatureCalibration.None), 6), Math.Round(LogLoss(scores, index, k, fitted), 6))
+        {
+            TemperatureByClass = fitted.ByClass is { } byClass ? codes.Select((code, c) => (code, c)).ToDictionary(x => LulcClasses.NameOf(x.code), x => byClass[x.c]) : null,
+        };
     }
 
     /// <summary>Mean negative log-likelihood of the true classes under <paramref name="calibration"/> (probabilities floored at 1e-7).</summary>

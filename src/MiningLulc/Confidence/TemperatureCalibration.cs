@@ -7,18 +7,28 @@ namespace MiningLulc.Confidence;
 /// vote shares it is the same monotone map. A monotone map of every score keeps their order, so the
 /// arg-max, the class, never changes: calibration touches the confidence only. T = 1 is the identity.
 /// </summary>
-public sealed record TemperatureCalibration(double Temperature)
+/// <remarks>
+/// With <see cref="ByClass"/>, the temperature depends on the pixel's arg-max class (its score
+/// column): a class the model over-predicts gets its own, larger temperature. One temperature still
+/// applies to every score of a pixel, so its arg-max is kept.
+/// </remarks>
+public sealed record TemperatureCalibration(double Temperature, IReadOnlyList<double>? ByClass = null)
 {
     /// <summary>No calibration: the raw scores.</summary>
     public static readonly TemperatureCalibration None = new(1.0);
 
-    public bool IsIdentity => Temperature == 1.0;
+    public bool IsIdentity => Temperature == 1.0 && ByClass is null;
+
+    /// <summary>The temperature of a pixel whose arg-max is score column <paramref name="argMax"/>.</summary>
+    public double TemperatureFor(int argMax) => ByClass is { } t && argMax >= 0 && argMax < t.Count ? t[argMax] : Temperature;
 
     /// <summary>Calibrates one score vector in place (probabilities summing to 1, or all zero).</summary>
     public void Apply(Span<float> scores)
     {
         if (IsIdentity) return;
-        var inverse = 1.0 / Temperature;
+        var t = ByClass is null ? Temperature : TemperatureFor(Inference.FlatTreeClassifier.ArgMax(scores));
+        if (t == 1.0) return;
+        var inverse = 1.0 / t;
         // Scaled against the largest score, so p^(1/T) neither under- nor overflows for small T.
         var max = 0f;
         foreach (var s in scores) if (s > max) max = s;
@@ -40,6 +50,37 @@ public sealed record TemperatureCalibration(double Temperature)
     /// score for it, left out). Golden-section search over log T in [1/50, 50]; the NLL of a
     /// temperature-scaled softmax is convex in 1/T, so the search finds its minimum.
     /// </summary>
+    /// <summary>
+    /// A temperature per arg-max class (rows whose highest score is that class), each fitted as
+    /// <see cref="Fit"/> does; a class with fewer than <paramref name="minRows"/> such rows keeps the
+    /// temperature fitted on all rows.
+    /// </summary>
+    public static TemperatureCalibration FitByClass(ReadOnlySpan<float> scores, ReadOnlySpan<int> truth, int classCount, int minRows = 200)
+    {
+        var all = Fit(scores, truth, classCount);
+        var rows = truth.Length;
+        var byClass = new double[classCount];
+        var argMax = new int[rows];
+        for (var r = 0; r < rows; r++) argMax[r] = Inference.FlatTreeClassifier.ArgMax(scores.Slice(r * classCount, classCount));
+        for (var k = 0; k < classCount; k++)
+        {
+            var n = 0;
+            for (var r = 0; r < rows; r++) if (argMax[r] == k && truth[r] >= 0) n++;
+            if (n < minRows) { byClass[k] = all.Temperature; continue; }
+            var subScores = new float[n * classCount];
+            var subTruth = new int[n];
+            var i = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                if (argMax[r] != k || truth[r] < 0) continue;
+                scores.Slice(r * classCount, classCount).CopyTo(subScores.AsSpan(i * classCount));
+                subTruth[i++] = truth[r];
+            }
+            byClass[k] = Fit(subScores, subTruth, classCount).Temperature;
+        }
+        return new TemperatureCalibration(all.Temperature, byClass);
+    }
+
     public static TemperatureCalibration Fit(ReadOnlySpan<float> scores, ReadOnlySpan<int> truth, int classCount)
     {
         var rows = truth.Length;

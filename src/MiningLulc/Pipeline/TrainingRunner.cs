@@ -16,6 +16,12 @@ public sealed record TrainRequest
     public double Holdout { get; init; }
     /// <summary>Threads that sample sites, and that grow the random forest's trees (the model is the same whatever the number).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Labelled regions never trained on, whose sites (all of them, unrefined) only fit the confidence
+    /// calibration: regions unlike the training ones calibrate for the shift a new region brings, which
+    /// held-out sites of the training regions cannot show. Without them, the held-out sites fit it.
+    /// </summary>
+    public IReadOnlyList<string> CalibrationRegions { get; init; } = [];
 }
 
 /// <summary>Labelled pixels of the training sites and of the held-out sites, the regions' names, and the sites that could not be sampled.</summary>
@@ -53,6 +59,9 @@ public static class TrainingRunner
 
     public static TrainResult Train(TrainRequest request, IProgress<PipelineProgress>? progress = null)
     {
+        var full = request.Regions.Select(r => Path.GetFullPath(r).TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in request.CalibrationRegions)
+            if (full.Contains(Path.GetFullPath(c).TrimEnd('/'))) throw new InvalidInputException("is both a training and a calibration region: a calibration region must be one the model never trained on", c);
         var samples = Sample(request, progress);
         var (train, test, config) = (samples.Train, samples.HeldOut, request.Config);
         if (config.Training.MaxSamplesPerClass > 0) train = train.Balance(config.Training.MaxSamplesPerClass, config.Training.Seed);
@@ -72,8 +81,17 @@ public static class TrainingRunner
                 HeldOut = samples.HeldOutSites,
                 FeatureImportance = PermutationImportance.Compute(model, test, model.Card.Features, config.Training.Seed),
             };
-            // The confidence of run --confidence is calibrated on these pixels too (docs/output-schema.md).
-            model = new ClassifierModel(model, model.Card with { Holdout = holdout, Calibration = Confidence.ScoreCalibrationFit.Fit(model, matrix, test.Count, test.Labels) });
+            // The confidence of run --confidence is calibrated on these pixels too (docs/output-schema.md), unless calibration regions are given.
+            model = new ClassifierModel(model, model.Card with { Holdout = holdout, Calibration = request.CalibrationRegions.Count > 0 ? null : Confidence.ScoreCalibrationFit.Fit(model, matrix, test.Count, test.Labels) });
+        }
+        if (request.CalibrationRegions.Count > 0)
+        {
+            var sampled = Sample(request with { Regions = request.CalibrationRegions }, progress, everySiteHeldOut: true);
+            var calibrationSamples = sampled.HeldOut;
+            var rows = new float[calibrationSamples.Count * calibrationSamples.FeatureCount];
+            for (var i = 0; i < calibrationSamples.Count; i++) calibrationSamples.Row(i).CopyTo(rows.AsSpan(i * calibrationSamples.FeatureCount));
+            var fitted = Confidence.ScoreCalibrationFit.Fit(model, rows, calibrationSamples.Count, calibrationSamples.Labels);
+            model = new ClassifierModel(model, model.Card with { Calibration = fitted is null ? null : fitted with { FittedOn = $"calibration regions ({string.Join(", ", sampled.Regions)})" } });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));
         return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems)
@@ -86,7 +104,8 @@ public static class TrainingRunner
     /// The labelled pixels of the request's regions, split by site: the training sites' (refined
     /// when the settings say so, not yet balanced) and the held-out sites' (never refined).
     /// </summary>
-    public static TrainingSamples Sample(TrainRequest request, IProgress<PipelineProgress>? progress = null)
+    /// <param name="everySiteHeldOut">Every site is sampled as a held-out one (unrefined, into <see cref="TrainingSamples.HeldOut"/>): calibration regions.</param>
+    public static TrainingSamples Sample(TrainRequest request, IProgress<PipelineProgress>? progress = null, bool everySiteHeldOut = false)
     {
         if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
         if (request.Holdout is < 0 or >= 1) throw new InvalidInputException($"--holdout must be within [0, 1), got {request.Holdout}");
@@ -121,7 +140,7 @@ public static class TrainingRunner
                     {
                         var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
                         // Held-out sites are sampled without the refinement rules: they measure the map, not the rules' clean cores.
-                        var heldOut = IsHeldOut(entry.Site.Id, request.Holdout, config.Training.Seed);
+                        var heldOut = everySiteHeldOut || IsHeldOut(entry.Site.Id, request.Holdout, config.Training.Seed);
                         if (ofSite.Count > 0) tables[entry.Site.Id] = processors.Value!.Sample(entry, ofSite, refine: !heldOut);
                     }
                     catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
@@ -138,7 +157,7 @@ public static class TrainingRunner
             var held = new List<long>();
             foreach (var (id, t) in tables.OrderBy(kv => kv.Key))
             {
-                if (!IsHeldOut(id, request.Holdout, config.Training.Seed)) { train.AddRange(t); continue; }
+                if (!everySiteHeldOut && !IsHeldOut(id, request.Holdout, config.Training.Seed)) { train.AddRange(t); continue; }
                 test.AddRange(t);
                 if (t.Count > 0) held.Add(id);
             }

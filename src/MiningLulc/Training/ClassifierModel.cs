@@ -131,8 +131,13 @@ public sealed class ClassifierModel
     }
 
     /// <summary>The calibration of the card (none for models trained without held-out sites, and older ones).</summary>
-    internal Confidence.TemperatureCalibration Calibration =>
-        Card.Calibration is { } c ? new Confidence.TemperatureCalibration(c.Temperature) : Confidence.TemperatureCalibration.None;
+    internal Confidence.TemperatureCalibration Calibration => calibration ??= Card.Calibration is { } c
+        ? new Confidence.TemperatureCalibration(c.Temperature, c.TemperatureByClass is { } byClass
+            ? [.. ScoreClassCodes.Select(code => byClass.TryGetValue(LulcClasses.NameOf(code), out var t) ? t : c.Temperature)]
+            : null)
+        : Confidence.TemperatureCalibration.None;
+
+    private Confidence.TemperatureCalibration? calibration;
 
     /// <summary>Writes the model zip to a temporary name beside <paramref name="path"/> and renames it when complete.</summary>
     public void Save(string path) => AtomicFile.Write(path, tmp =>

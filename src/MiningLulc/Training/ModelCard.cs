@@ -66,7 +66,15 @@ public sealed record ModelCard
 /// minimizing the negative log-likelihood of the true classes of <see cref="Pixels"/> held-out
 /// pixels; the mean log-loss before and after says what it changed. Never changes a class.
 /// </summary>
-public sealed record ScoreCalibration(string Method, double Temperature, int Pixels, double LogLossBefore, double LogLossAfter);
+public sealed record ScoreCalibration(string Method, double Temperature, int Pixels, double LogLossBefore, double LogLossAfter)
+{
+    /// <summary>Which pixels fitted it: the training's held-out sites, or the calibration regions (never trained on).</summary>
+    public string FittedOn { get; init; } = "held-out sites";
+
+    /// <summary>A temperature per arg-max class (by class name), where the pixels were enough to fit one; absent: <see cref="Temperature"/> for every pixel.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? TemperatureByClass { get; init; }
+}
 
 /// <summary>Pixel accuracy on held-out sites (never seen in training), sampled without the refinement rules: the map's accuracy on them.</summary>
 public sealed record HoldoutResult(int Sites, int Pixels, double OverallAccuracy, double Kappa)

@@ -73,3 +73,35 @@ public class CalibrationTests
         return [.. e.Select(v => v / s)];
     }
 }
+
+public class CalibrationByClassTests
+{
+    [Fact]
+    public void EachArgMaxClassGetsTheTemperatureOfItsOwnRows()
+    {
+        // Class 0's rows are drawn at temperature 3 (the scores over-confident), class 1's at 0.5 (under-confident).
+        var random = new Random(5);
+        const int rows = 20000, k = 2;
+        var scores = new float[rows * k];
+        var labels = new int[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            var margin = 4 * random.NextDouble() - 2; // logit of class 0 minus class 1
+            var p0 = 1 / (1 + Math.Exp(-margin));
+            scores[r * k] = (float)p0;
+            scores[r * k + 1] = (float)(1 - p0);
+            var t = margin >= 0 ? 3.0 : 0.5;
+            labels[r] = random.NextDouble() < 1 / (1 + Math.Exp(-margin / t)) ? 0 : 1;
+        }
+        var fitted = TemperatureCalibration.FitByClass(scores, labels, k);
+        Assert.Equal(3.0, fitted.ByClass![0], 0.45);
+        Assert.Equal(0.5, fitted.ByClass[1], 0.1);
+        // Applied by arg-max: a row that class 0 wins is cooled at 3, one class 1 wins at 0.5.
+        float[] a = [0.8f, 0.2f];
+        fitted.Apply(a);
+        Assert.Equal(Math.Pow(4, 1 / fitted.ByClass[0]) / (1 + Math.Pow(4, 1 / fitted.ByClass[0])), a[0], 1e-5);
+        float[] b = [0.2f, 0.8f];
+        fitted.Apply(b);
+        Assert.Equal(Math.Pow(4, 1 / fitted.ByClass[1]) / (1 + Math.Pow(4, 1 / fitted.ByClass[1])), b[1], 1e-5);
+    }
+}

@@ -134,3 +134,21 @@ public class ConfidenceRunTests(SyntheticRegionFixture region)
         return all;
     }
 }
+
+[Collection(SyntheticRegionCollection.Name)]
+public class CalibrationCardTests(SyntheticRegionFixture region)
+{
+    [Fact]
+    public void TheCardsCalibrationSurvivesSaveAndLoad()
+    {
+        var card = region.Model.Card.Calibration!;
+        Assert.Equal("held-out sites", card.FittedOn);
+        Assert.NotNull(card.TemperatureByClass);
+        using var dir = new TempDir();
+        region.Model.Save(dir.File("m.zip"));
+        var loaded = ClassifierModel.Load(dir.File("m.zip"));
+        Assert.Equal(card.Temperature, loaded.Card.Calibration!.Temperature);
+        Assert.Equal(card.TemperatureByClass, loaded.Card.Calibration.TemperatureByClass);
+        Assert.Equal(region.Model.Calibration.ByClass, loaded.Calibration.ByClass);
+    }
+}
