@@ -10,7 +10,13 @@ namespace MiningLulc.Confidence;
 public static class ScoreCalibrationFit
 {
     /// <summary>The temperature that best explains the held-out pixels' true classes (<paramref name="rows"/>: <paramref name="count"/> rows of features); null without rows.</summary>
-    public static ScoreCalibration? Fit(ClassifierModel model, float[] rows, int count, IReadOnlyList<byte> truth)
+    /// <param name="byClass">
+    /// Also a temperature per arg-max class. Worth it on calibration regions (many pixels, and the
+    /// classes a new region confuses); on a region's own held-out sites it fits that region's quirks:
+    /// measured on six unseen synthetic regions, per-class temperatures from held-out sites gave a
+    /// higher calibration error than one temperature (docs/assessment.md).
+    /// </param>
+    public static ScoreCalibration? Fit(ClassifierModel model, float[] rows, int count, IReadOnlyList<byte> truth, bool byClass)
     {
         if (count == 0) return null;
         var k = model.ScoreCount;
@@ -23,11 +29,11 @@ public static class ScoreCalibrationFit
             index[i] = -1;
             for (var c = 0; c < k; c++) if (codes[c] == truth[i]) index[i] = c;
         }
-        var fitted = TemperatureCalibration.FitByClass(scores, index, k);
+        var fitted = byClass ? TemperatureCalibration.FitByClass(scores, index, k) : TemperatureCalibration.Fit(scores, index, k);
         return new ScoreCalibration("temperature", fitted.Temperature, index.Count(i => i >= 0),
             Math.Round(LogLoss(scores, index, k, TemperatureCalibration.None), 6), Math.Round(LogLoss(scores, index, k, fitted), 6))
         {
-            TemperatureByClass = fitted.ByClass is { } byClass ? codes.Select((code, c) => (code, c)).ToDictionary(x => LulcClasses.NameOf(x.code), x => byClass[x.c]) : null,
+            TemperatureByClass = fitted.ByClass is { } perClass ? codes.Select((code, c) => (code, c)).ToDictionary(x => LulcClasses.NameOf(x.code), x => perClass[x.c]) : null,
         };
     }
 

@@ -2,6 +2,7 @@ using MiningLulc.Assessment;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
 using MiningLulc.Pipeline;
+using MiningLulc.Synthetic;
 using MiningLulc.Training;
 using MiningLulc.Vectorize;
 
@@ -141,14 +142,31 @@ public class CalibrationCardTests(SyntheticRegionFixture region)
     [Fact]
     public void TheCardsCalibrationSurvivesSaveAndLoad()
     {
+        // Held-out sites fit one temperature.
         var card = region.Model.Card.Calibration!;
         Assert.Equal("held-out sites", card.FittedOn);
-        Assert.NotNull(card.TemperatureByClass);
+        Assert.Null(card.TemperatureByClass);
+        Assert.Null(region.Model.Calibration.ByClass);
+        Assert.Equal(card.Temperature, region.Model.Calibration.Temperature);
+
+        // A calibration region (synthetic, never trained on) fits one per class; the card keeps them through save and load.
+        var other = region.NewFolder("calibration-region");
+        RegionGenerator.Generate(new SynthOptions { OutDirectory = other, Sites = 3, Seed = 9, Preset = "sample" });
+        var config = region.Config with { Training = region.Config.Training with { Trees = 20 } };
+        var trained = TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = config, CalibrationRegions = [other], Workers = 2 }).Model;
+        var fitted = trained.Card.Calibration!;
+        Assert.StartsWith("calibration regions", fitted.FittedOn);
+        Assert.NotNull(fitted.TemperatureByClass);
+        Assert.True(fitted.LogLossAfter <= fitted.LogLossBefore);
         using var dir = new TempDir();
-        region.Model.Save(dir.File("m.zip"));
+        trained.Save(dir.File("m.zip"));
         var loaded = ClassifierModel.Load(dir.File("m.zip"));
-        Assert.Equal(card.Temperature, loaded.Card.Calibration!.Temperature);
-        Assert.Equal(card.TemperatureByClass, loaded.Card.Calibration.TemperatureByClass);
-        Assert.Equal(region.Model.Calibration.ByClass, loaded.Calibration.ByClass);
+        Assert.Equal(fitted.Temperature, loaded.Card.Calibration!.Temperature);
+        Assert.Equal(fitted.TemperatureByClass, loaded.Card.Calibration.TemperatureByClass);
+        Assert.Equal(trained.Calibration.ByClass, loaded.Calibration.ByClass);
+        Assert.Equal(trained.ScoreClassCodes.Select(c => fitted.TemperatureByClass![LulcClasses.NameOf(c)]), loaded.Calibration.ByClass!);
+
+        // A region cannot both train and calibrate.
+        Assert.Throws<InvalidInputException>(() => TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = config, CalibrationRegions = [region.Region + "/"] }));
     }
 }
