@@ -53,14 +53,18 @@ public static class SiteCrossValidation
         var siteFold = sites.Select(s => foldOf[(s.Region, s.Group)]).ToArray();
 
         var folds = new CrossValidationFold[k];
+        var failures = new InvalidInputException?[k];
         var done = 0;
         progress?.Report(new PipelineProgress("cross-validation", 0, k));
         // Folds train in parallel: LightGBM fits on one thread, and a forest is the same on any number of threads.
         Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, f =>
         {
-            folds[f] = RunFold(sites, siteFold, f, fit, groups.Where((_, i) => foldOfGroup[i] == f).Count());
+            try { folds[f] = RunFold(sites, siteFold, f, fit, foldOfGroup.Count(g => g == f)); }
+            catch (InvalidInputException e) { failures[f] = e; }
             progress?.Report(new PipelineProgress("cross-validation", Interlocked.Increment(ref done), k));
         });
+        // The first fold that failed, whichever thread finished first, so the message is the same in every run.
+        if (failures.FirstOrDefault(e => e is not null) is { } failure) throw failure;
         return CrossValidationResult.Summarize(k, seed, folds);
     }
 
