@@ -39,7 +39,7 @@ internal static class TrainCommand
         if (card.Cv is { } c)
         {
             var (header, rows) = c.ToTable();
-            ConsoleUi.Table($"cross-validation: {c.K} folds of site groups (scored on every labelled pixel of the held-out sites)", header, rows);
+            ConsoleUi.Table(c.TableTitle(), header, rows);
         }
         CommandAction.Written("model", Path.GetFullPath(output));
         CommandAction.Warn(result.Warnings);

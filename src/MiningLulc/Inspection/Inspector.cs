@@ -139,7 +139,7 @@ public static class Inspector
             facts.Add(("cross-validation", $"{v.K} folds of site groups, seed {v.Seed}: overall accuracy {Mean(v, s => s.OverallAccuracy)}, "
                 + $"kappa {Mean(v, s => s.Kappa)}, macro F1 {Mean(v, s => s.MacroF1)} (mean ± sd over folds; table below)"));
             var (cvHeader, cvRows) = v.ToTable();
-            cv = [new TitledTable($"cross-validation ({v.Scoring})", cvHeader, cvRows)];
+            cv = [new TitledTable(v.TableTitle(), cvHeader, cvRows)];
         }
         if (c.OutOfBag is not { } oob) return new InspectionReport($"model {path}", facts, []) { MoreTables = cv };
         // As R's print(rf): the out-of-bag error rate, then the confusion matrix with each class's error.

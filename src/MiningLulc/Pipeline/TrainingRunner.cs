@@ -60,6 +60,13 @@ public static class TrainingRunner
     {
         var samples = Sample(request, progress);
         var (test, config) = (samples.HeldOut, request.Config);
+        // Each fold's model is made as the model below: the same balance, trainer and settings, on the other folds' rows (one
+        // thread each: the folds run in parallel, and a forest is the same on any number of threads). Before the model, so that
+        // folds the sites cannot fill, or cannot train, stop the command before the long fit.
+        var cv = request.CrossValidationFolds == 0 ? null : SiteCrossValidation.Run(samples.CrossValidationSites, request.CrossValidationFolds, config.Training.Seed,
+            rows => ModelTrainer.Train(Balanced(rows, config), FeatureSet.ByName(config.Features.Set), config, samples.Regions, threads: 1),
+            request.Workers, progress);
+        samples = samples with { CrossValidationSites = [] }; // the sites' pixels are not needed any more: let them go before the fit
         var train = Balanced(samples.Train, config);
 
         progress?.Report(new PipelineProgress("train", 0, 1));
@@ -80,15 +87,7 @@ public static class TrainingRunner
             model = new ClassifierModel(model, model.Card with { Holdout = holdout });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));
-        if (request.CrossValidationFolds > 0)
-        {
-            // Each fold's model is made as the one above: the same balance, trainer and settings, on the other folds' rows
-            // (one thread each: the folds themselves run in parallel, and a forest is the same on any number of threads).
-            var cv = SiteCrossValidation.Run(samples.CrossValidationSites, request.CrossValidationFolds, config.Training.Seed,
-                rows => ModelTrainer.Train(Balanced(rows, config), FeatureSet.ByName(config.Features.Set), config, samples.Regions, threads: 1),
-                request.Workers, progress);
-            model = new ClassifierModel(model, model.Card with { Cv = cv });
-        }
+        if (cv is not null) model = new ClassifierModel(model, model.Card with { Cv = cv });
         return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems)
         {
             Warnings = samples.Warnings,

@@ -49,6 +49,9 @@ public sealed record CrossValidationResult
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
+    /// <summary>The title above <see cref="ToTable"/>.</summary>
+    public string TableTitle() => $"cross-validation: {K} folds of site groups (scored on every labelled pixel of the held-out sites)";
+
     /// <summary>
     /// The table <c>train</c> and <c>inspect</c> print: a column per fold, then the mean and the
     /// standard deviation; a row per figure (held-out sites and pixels, overall accuracy, kappa,
@@ -57,7 +60,7 @@ public sealed record CrossValidationResult
     public (IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) ToTable()
     {
         var inv = CultureInfo.InvariantCulture;
-        IReadOnlyList<string> header = ["", .. Folds.Select(f => $"fold {f.Fold}"), "mean", "sd"];
+        IReadOnlyList<string> header = ["figure", .. Folds.Select(f => $"fold {f.Fold}"), "mean", "sd"];
         var rows = new List<IReadOnlyList<string>>
         {
             Row("held-out sites", f => f.Sites.ToString(inv), null),

@@ -35,7 +35,7 @@ public class CrossValidationCliTests(SyntheticRegionFixture region)
         Assert.Equal(0, inspectCode);
         using var doc = JsonDocument.Parse(json);
         var rows = doc.RootElement.GetProperty("tables")[0].GetProperty("rows");
-        var oaRow = rows.EnumerateArray().Single(r => r.GetProperty("").GetString() == "overall accuracy");
+        var oaRow = rows.EnumerateArray().Single(r => r.GetProperty("figure").GetString() == "overall accuracy");
         Assert.Equal(mean, oaRow.GetProperty("mean").GetString());
     }
 

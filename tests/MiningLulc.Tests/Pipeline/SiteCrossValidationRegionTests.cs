@@ -97,7 +97,7 @@ public class SiteCrossValidationRegionTests(SyntheticRegionFixture region)
     public void The_same_settings_give_the_same_folds_and_figures_on_any_number_of_workers()
     {
         // LightGBM (the default trainer) here, whose fold models fit side by side on different threads.
-        var config = region.Config with { Training = region.Config.Training with { Trees = 20 } };
+        var config = region.Config with { Training = region.Config.Training with { Trees = 5 } };
         string Cv(int workers) => System.Text.Json.JsonSerializer.Serialize(
             TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = config, CrossValidationFolds = 2, Workers = workers }).Model.Card.Cv);
         Assert.Equal(Cv(1), Cv(2));

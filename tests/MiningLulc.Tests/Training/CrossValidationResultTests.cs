@@ -53,7 +53,7 @@ public class CrossValidationResultTests(SyntheticRegionFixture region)
         var report = Inspector.Inspect(path);
         Assert.Contains(report.Facts, f => f.Key == "cross-validation" && f.Value.StartsWith("3 folds of site groups, seed 42: overall accuracy 0.800 ± 0.100", StringComparison.Ordinal));
         var table = Assert.Single(report.MoreTables);
-        Assert.Equal(["", "fold 1", "fold 2", "fold 3", "mean", "sd"], table.Header);
+        Assert.Equal(["figure", "fold 1", "fold 2", "fold 3", "mean", "sd"], table.Header);
         Assert.Equal(["overall accuracy", "0.700", "0.800", "0.900", "0.800", "0.100"], table.Rows.Single(r => r[0] == "overall accuracy"));
         Assert.Equal(["F1 Facility", "0.500", "n/a", "0.900", "0.700", "0.283"], table.Rows.Single(r => r[0] == "F1 Facility"));
         Assert.Equal(["held-out pixels", "1000", "2000", "3000", "", ""], table.Rows.Single(r => r[0] == "held-out pixels"));
