@@ -57,7 +57,11 @@ public class CrossValidationResultTests(SyntheticRegionFixture region)
         Assert.Equal(["overall accuracy", "0.700", "0.800", "0.900", "0.800", "0.100"], table.Rows.Single(r => r[0] == "overall accuracy"));
         Assert.Equal(["F1 Facility", "0.500", "n/a", "0.900", "0.700", "0.283"], table.Rows.Single(r => r[0] == "F1 Facility"));
         Assert.Equal(["held-out pixels", "1000", "2000", "3000", "", ""], table.Rows.Single(r => r[0] == "held-out pixels"));
-        Assert.Contains("\"tables\"", report.ToJson());
+        using (var reportJson = System.Text.Json.JsonDocument.Parse(report.ToJson()))
+        {
+            var rows = reportJson.RootElement.GetProperty("tables")[0].GetProperty("rows");
+            Assert.Equal("0.100", rows.EnumerateArray().Single(r => r.GetProperty("figure").GetString() == "overall accuracy").GetProperty("sd").GetString());
+        }
         Assert.DoesNotContain("\"tables\"", Inspector.Inspect(SaveWithout(dir)).ToJson());
 
         string SaveWithout(TempDir d)
