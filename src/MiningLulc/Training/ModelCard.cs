@@ -36,6 +36,10 @@ public sealed record ModelCard
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutOfBagEstimate? OutOfBag { get; init; }
 
+    /// <summary>Site-grouped cross-validation of the training settings (<c>train --cv K</c>); absent when it was not asked for.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CrossValidationResult? Cv { get; init; }
+
     public required EngineConfig Config { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, EngineConfig.Json);
