@@ -182,7 +182,7 @@ public static class Inspector
             // Opening each year's composite finds what would stop its sites: unnamed bands, mixed CRS, missing bands.
             try
             {
-                using var composite = Composite.Open(year, f.S2Files(year), config.Input, config.Align.BandResampling);
+                using var composite = Composite.Open(year, f.S2Files(year), config.Input, config.Align.BandResampling, config.Align.WarpErrorPixels);
                 using var crs = composite.Crs();
                 facts.Add(($"composite {year.ToString(Inv)}", $"{crs}: {composite.Describe()}"));
             }
