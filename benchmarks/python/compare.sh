@@ -2,7 +2,7 @@
 # Throughput of `mining-lulc run` against the plain GDAL + numpy + scikit-learn pipeline
 # (benchmarks/python/pipeline.py) on the same synthetic region, on this machine.
 #
-#   benchmarks/python/compare.sh [--sites 300] [--seed 11] [--runs 3] [--preset published|default] [--work DIR]
+#   benchmarks/python/compare.sh [--sites 300] [--seed 11] [--runs 3] [--preset published|default] [--work DIR] [--set KEY=VALUE ...]
 #
 # Builds the Release CLI once, writes the region (synth) and trains both models once (training is
 # timed and printed, but not part of the comparison), then times whole `run` processes, ours and
@@ -10,10 +10,11 @@
 # wall time of the process, start-up and model loading included. Prints the medians and the ratio.
 # The engine's model uses --preset (default "published": 15 features and a 100-tree random forest,
 # like the Python pipeline; "default" is the engine's own method); the engine's published method
-# also runs the 48-neighbour majority filter, which the Python pipeline does not.
+# also runs the 48-neighbour majority filter, which the Python pipeline does not. --set passes a
+# setting to the engine's `run` (e.g. --set align.warp_error_pixels=0.001 for the approximate warp).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-sites=300 seed=11 runs=3 preset=published work=/tmp/mining-lulc-compare
+sites=300 seed=11 runs=3 preset=published work=/tmp/mining-lulc-compare sets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sites) sites="$2"; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift 2 ;;
     --preset) preset="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
+    --set) sets+=(--set "$2"); shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -59,7 +61,7 @@ fi
 ours_times=() py_times=()
 for k in $(seq 1 "$runs"); do
   rm -rf "$work/out-ours" "$work/out-py"
-  t0=$(now); "${cli[@]}" run --region "$region" --model "$ours_model" --out "$work/out-ours" > "$work/ours-$k.log" 2>&1; t1=$(now)
+  t0=$(now); "${cli[@]}" run --region "$region" --model "$ours_model" --out "$work/out-ours" "${sets[@]}" > "$work/ours-$k.log" 2>&1; t1=$(now)
   ours_times+=("$(elapsed "$t0" "$t1")")
   t0=$(now); "$python" "$root/benchmarks/python/pipeline.py" run --region "$region" --model "$py_model" --out "$work/out-py" > "$work/py-$k.log" 2>&1; t1=$(now)
   py_times+=("$(elapsed "$t0" "$t1")")

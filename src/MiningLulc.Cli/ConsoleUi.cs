@@ -126,6 +126,16 @@ internal static class ConsoleUi
         AnsiConsole.Write(table);
     }
 
+    /// <summary>A table with a header row (and a title above it when given).</summary>
+    public static void Table(string? title, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        if (title is not null) table.Title($"[bold]{Markup.Escape(title)}[/]");
+        foreach (var h in header) table.AddColumn(Markup.Escape(h));
+        foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
+    }
+
     public static void Problems(IReadOnlyCollection<string> problems)
     {
         if (problems.Count == 0) { AnsiConsole.MarkupLine("[green]No problems found.[/]"); return; }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MiningLulc.Inspection;
-using Spectre.Console;
 
 namespace MiningLulc.Cli.Commands;
 
@@ -27,13 +26,8 @@ internal static class InspectCommand
             return code;
         }
         ConsoleUi.Facts(report.Title, report.Facts);
-        if (report.TableHeader is { } header && report.TableRows is { } rows)
-        {
-            var table = new Table().Border(TableBorder.Rounded);
-            foreach (var h in header) table.AddColumn(Markup.Escape(h));
-            foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
-            AnsiConsole.Write(table);
-        }
+        if (report.TableHeader is { } header && report.TableRows is { } rows) ConsoleUi.Table(null, header, rows);
+        foreach (var more in report.MoreTables) ConsoleUi.Table(more.Title, more.Header, more.Rows);
         ConsoleUi.Problems(report.Problems);
         return code;
     }

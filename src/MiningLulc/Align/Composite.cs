@@ -21,9 +21,10 @@ public sealed class Composite : IDisposable
     private readonly (BandGroup Group, int Band)[] bands;
     private readonly BandGroup reference;
     private readonly string resampling;
+    private readonly double warpErrorPixels;
     private readonly IReadOnlyList<string> bandNames;
 
-    private Composite(int year, string path, List<BandGroup> groups, (BandGroup, int)[] bands, BandGroup reference, string resampling, IReadOnlyList<string> bandNames)
+    private Composite(int year, string path, List<BandGroup> groups, (BandGroup, int)[] bands, BandGroup reference, string resampling, double warpErrorPixels, IReadOnlyList<string> bandNames)
     {
         this.bandNames = bandNames;
         Year = year;
@@ -32,6 +33,7 @@ public sealed class Composite : IDisposable
         this.bands = bands;
         this.reference = reference;
         this.resampling = resampling;
+        this.warpErrorPixels = warpErrorPixels;
         Footprint = groups.Select(g => g.Footprint).Aggregate((a, b) => a.Intersection(b));
     }
 
@@ -80,7 +82,7 @@ public sealed class Composite : IDisposable
                 else
                 {
                     if (!warped.TryGetValue(group, out var ds))
-                        warped[group] = ds = GridWarp.Onto(grid, group.Dataset, resampling, group.Dataset.BandInfo(1).NoData ?? group.NoDataDefault);
+                        warped[group] = ds = GridWarp.Onto(grid, group.Dataset, resampling, group.Dataset.BandInfo(1).NoData ?? group.NoDataDefault, warpErrorPixels);
                     ds.Read(band, new Window(0, 0, grid.Width, grid.Height), plane.AsSpan(0, grid.PixelCount));
                 }
                 planes[b] = plane;
@@ -94,7 +96,8 @@ public sealed class Composite : IDisposable
     }
 
     /// <summary>Opens the composite of one year from its files.</summary>
-    public static Composite Open(int year, IReadOnlyList<string> files, InputSettings input, string bandResampling)
+    /// <param name="warpErrorPixels">For bands stored at another resolution: <see cref="AlignSettings.WarpErrorPixels"/>.</param>
+    public static Composite Open(int year, IReadOnlyList<string> files, InputSettings input, string bandResampling, double warpErrorPixels = 0)
     {
         if (files.Count == 0) throw new InvalidOperationException("no files");
         var folder = files.Count == 1 ? files[0] : System.IO.Path.GetDirectoryName(files[0])!;
@@ -127,7 +130,7 @@ public sealed class Composite : IDisposable
                 map = indices.Select(i => (reference, i)).ToArray();
             }
             else map = MatchAcrossGroups(groups, wanted, input.BandNames, folder);
-            return new Composite(year, folder, groups, map, reference, bandResampling, input.BandNames);
+            return new Composite(year, folder, groups, map, reference, bandResampling, warpErrorPixels, input.BandNames);
         }
         catch
         {

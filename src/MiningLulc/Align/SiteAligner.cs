@@ -141,9 +141,9 @@ public sealed class SiteAligner : IDisposable
             Entry = layout.Entry,
             Grid = grid,
             Bands = bands,
-            Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData, buffers?.Floats(BlockBuffers.Use.Dh, 0, n)),
+            Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData, settings.WarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Dh, 0, n)),
             Time = !withTime ? null : time.Value is { } t
-                ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData, buffers?.Floats(BlockBuffers.Use.Time, 0, n))
+                ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData, settings.WarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Time, 0, n))
                 : NaNs(n),
             SiteMask = mask,
             Valid = valid,
@@ -244,7 +244,7 @@ public sealed class SiteAligner : IDisposable
         if (composites.TryGetValue(year, out var c)) return c;
         var files = folder.S2Files(year);
         if (files.Count == 0) throw new InvalidInputException($"no Sentinel-2 composite for {year}", folder.Directory);
-        return composites[year] = MiningLulc.Align.Composite.Open(year, files, folder.Settings, settings.BandResampling);
+        return composites[year] = MiningLulc.Align.Composite.Open(year, files, folder.Settings, settings.BandResampling, settings.WarpErrorPixels);
     }
 
     public void Dispose()

@@ -130,23 +130,7 @@ public static class AccuracyAssessor
     }
 
     /// <summary>Cluster id per reference polygon: connected components of touching polygons (a site's labels tile it).</summary>
-    internal static int[] Clusters(IReadOnlyList<LabelPolygon> reference)
-    {
-        var parent = Enumerable.Range(0, reference.Count).ToArray();
-        int Find(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
-        var index = new STRtree<int>();
-        for (var i = 0; i < reference.Count; i++) index.Insert(reference[i].Geometry.EnvelopeInternal, i);
-        index.Build();
-        for (var i = 0; i < reference.Count; i++)
-        {
-            foreach (var j in index.Query(reference[i].Geometry.EnvelopeInternal))
-            {
-                if (j <= i || Find(i) == Find(j)) continue;
-                if (reference[i].Geometry.Intersects(reference[j].Geometry)) parent[Find(j)] = Find(i);
-            }
-        }
-        return Enumerable.Range(0, reference.Count).Select(Find).ToArray();
-    }
+    internal static int[] Clusters(IReadOnlyList<LabelPolygon> reference) => TouchingGroups.Of(reference.Select(r => r.Geometry).ToList());
 }
 
 /// <summary>Area estimates adjusted for map errors (Olofsson et al. 2014, stratified by map class).</summary>

@@ -415,23 +415,3 @@ public static class CellCountAssessor
         return areas;
     }
 }
-
-/// <summary>Disjoint sets over 0..n-1 with path halving.</summary>
-internal sealed class UnionFind(int count)
-{
-    private readonly int[] parent = Enumerable.Range(0, count).ToArray();
-
-    public int Find(int x)
-    {
-        while (parent[x] != x) x = parent[x] = parent[parent[x]];
-        return x;
-    }
-
-    /// <summary>Joins the sets of a and b; the smaller root becomes the root (deterministic).</summary>
-    public void Union(int a, int b)
-    {
-        int ra = Find(a), rb = Find(b);
-        if (ra == rb) return;
-        if (ra < rb) parent[rb] = ra; else parent[ra] = rb;
-    }
-}

@@ -6,8 +6,9 @@ using System.Runtime.Intrinsics;
 namespace MiningLulc.Features;
 
 // Row kernels of the focal features and the gradient. Sums are kept in double (float sums of squares would
-// lose the variance to cancellation); the per-width bodies are the same code at three widths, and the scalar
-// remainder repeats their operations in the same order, so every width gives the same bits.
+// lose the variance to cancellation). Each kernel's vector body is written once, generic over the width
+// (FocalRows below), and the scalar remainder repeats its operations in the same order, so every width gives
+// the same bits.
 internal static partial class FeatureKernels
 {
     /// <summary>
@@ -23,9 +24,9 @@ internal static partial class FeatureKernels
         nuint i = 0;
         var infinite = width switch
         {
-            SimdWidth.Vector512 => ConvertRow512(src, sum, sum2, count, ref i),
-            SimdWidth.Vector256 => ConvertRow256(src, sum, sum2, count, ref i),
-            SimdWidth.Vector128 => ConvertRow128(src, sum, sum2, count, ref i),
+            SimdWidth.Vector512 => FocalRows<VectorWidth512, Vector512<float>, Vector512<double>>.ConvertRow(src, sum, sum2, count, ref i),
+            SimdWidth.Vector256 => FocalRows<VectorWidth256, Vector256<float>, Vector256<double>>.ConvertRow(src, sum, sum2, count, ref i),
+            SimdWidth.Vector128 => FocalRows<VectorWidth128, Vector128<float>, Vector128<double>>.ConvertRow(src, sum, sum2, count, ref i),
             _ => false,
         };
         for (; i < n; i++)
@@ -57,9 +58,9 @@ internal static partial class FeatureKernels
         nuint i = 0;
         switch (width)
         {
-            case SimdWidth.Vector512: MeanStdRow512(sum, sum2, count, pad, radius, mean, std, ref i); break;
-            case SimdWidth.Vector256: MeanStdRow256(sum, sum2, count, pad, radius, mean, std, ref i); break;
-            case SimdWidth.Vector128: MeanStdRow128(sum, sum2, count, pad, radius, mean, std, ref i); break;
+            case SimdWidth.Vector512: FocalRows<VectorWidth512, Vector512<float>, Vector512<double>>.MeanStdRow(sum, sum2, count, pad, radius, mean, std, ref i); break;
+            case SimdWidth.Vector256: FocalRows<VectorWidth256, Vector256<float>, Vector256<double>>.MeanStdRow(sum, sum2, count, pad, radius, mean, std, ref i); break;
+            case SimdWidth.Vector128: FocalRows<VectorWidth128, Vector128<float>, Vector128<double>>.MeanStdRow(sum, sum2, count, pad, radius, mean, std, ref i); break;
         }
         var taps = 2 * radius + 1;
         for (; i < n; i++)
@@ -97,9 +98,9 @@ internal static partial class FeatureKernels
         var end = (nuint)(n - 1);
         switch (width)
         {
-            case SimdWidth.Vector512: GradientRow512(above, row, below, dst, twoDx, twoDy, end, ref i); break;
-            case SimdWidth.Vector256: GradientRow256(above, row, below, dst, twoDx, twoDy, end, ref i); break;
-            case SimdWidth.Vector128: GradientRow128(above, row, below, dst, twoDx, twoDy, end, ref i); break;
+            case SimdWidth.Vector512: FocalRows<VectorWidth512, Vector512<float>, Vector512<double>>.GradientRow(above, row, below, dst, twoDx, twoDy, end, ref i); break;
+            case SimdWidth.Vector256: FocalRows<VectorWidth256, Vector256<float>, Vector256<double>>.GradientRow(above, row, below, dst, twoDx, twoDy, end, ref i); break;
+            case SimdWidth.Vector128: FocalRows<VectorWidth128, Vector128<float>, Vector128<double>>.GradientRow(above, row, below, dst, twoDx, twoDy, end, ref i); break;
         }
         for (; i < end; i++)
         {
@@ -110,255 +111,113 @@ internal static partial class FeatureKernels
         }
     }
 
-    private static bool ConvertRow512(ReadOnlySpan<float> src, Span<double> sum, Span<double> sum2, Span<double> count, ref nuint i)
+    /// <summary>
+    /// The vector bodies of the focal kernels, written once for every width: each runs whole vectors from
+    /// <c>i</c> and leaves <c>i</c> at the first pixel it did not do, for the caller's scalar remainder.
+    /// </summary>
+    /// <remarks>All three type arguments are structs, so the JIT compiles one specialized body per width, with the
+    /// width's members inlined: the instructions a kernel written for that width had (checked in the disassembly).</remarks>
+    private static class FocalRows<TWidth, TFloat, TDouble>
+        where TWidth : struct, IVectorWidth<TFloat, TDouble>
+        where TFloat : struct
+        where TDouble : struct
     {
-        ref readonly var rs = ref MemoryMarshal.GetReference(src);
-        ref var r1 = ref MemoryMarshal.GetReference(sum);
-        ref var r2 = ref MemoryMarshal.GetReference(sum2);
-        ref var rc = ref MemoryMarshal.GetReference(count);
-        var n = (nuint)src.Length;
-        var infinity = Vector512.Create(float.PositiveInfinity);
-        var seen = Vector512<uint>.Zero;
-        for (; i + 16 <= n; i += 16)
-        {
-            var v = Vector512.LoadUnsafe(in rs, i);
-            var a = Vector512.Abs(v);
-            var finite = Vector512.LessThan(a, infinity);
-            seen |= Vector512.Equals(a, infinity).AsUInt32();
-            var (lo, hi) = Vector512.Widen(v & finite);
-            lo.StoreUnsafe(ref r1, i);
-            hi.StoreUnsafe(ref r1, i + 8);
-            (lo * lo).StoreUnsafe(ref r2, i);
-            (hi * hi).StoreUnsafe(ref r2, i + 8);
-            var (clo, chi) = Vector512.Widen(Vector512<float>.One & finite);
-            clo.StoreUnsafe(ref rc, i);
-            chi.StoreUnsafe(ref rc, i + 8);
-        }
-        return seen != Vector512<uint>.Zero;
-    }
+        /// <summary>Float lanes per vector (a constant once the JIT specializes the width); a double vector holds half.</summary>
+        private static nuint Lanes => (nuint)(Unsafe.SizeOf<TFloat>() / sizeof(float));
 
-    private static void MeanStdRow512(ReadOnlySpan<double> sum, ReadOnlySpan<double> sum2, ReadOnlySpan<double> count, int pad, int radius,
-        Span<float> mean, Span<float> std, ref nuint i)
-    {
-        ref readonly var rs = ref MemoryMarshal.GetReference(sum);
-        ref readonly var rs2 = ref MemoryMarshal.GetReference(sum2);
-        ref readonly var rc = ref MemoryMarshal.GetReference(count);
-        ref var rm = ref MemoryMarshal.GetReference(mean);
-        ref var rsd = ref MemoryMarshal.GetReference(std);
-        var writeMean = !mean.IsEmpty;
-        var n = (nuint)std.Length;
-        var taps = (nuint)(2 * radius + 1);
-        for (; i + 16 <= n; i += 16)
+        public static bool ConvertRow(ReadOnlySpan<float> src, Span<double> sum, Span<double> sum2, Span<double> count, ref nuint i)
         {
-            var j = (nuint)pad + i - (nuint)radius;
-            var (m0, s0) = MeanStd512(in rs, in rs2, in rc, j, taps);
-            var (m1, s1) = MeanStd512(in rs, in rs2, in rc, j + 8, taps);
-            if (writeMean) Vector512.Narrow(m0, m1).StoreUnsafe(ref rm, i);
-            Vector512.Narrow(s0, s1).StoreUnsafe(ref rsd, i);
+            ref readonly var rs = ref MemoryMarshal.GetReference(src);
+            ref var r1 = ref MemoryMarshal.GetReference(sum);
+            ref var r2 = ref MemoryMarshal.GetReference(sum2);
+            ref var rc = ref MemoryMarshal.GetReference(count);
+            var n = (nuint)src.Length;
+            var half = Lanes / 2;
+            var infinity = TWidth.Create(float.PositiveInfinity);
+            var one = TWidth.Create(1f);
+            var seen = TWidth.Create(0f);
+            for (; i + Lanes <= n; i += Lanes)
+            {
+                var v = TWidth.Load(in rs, i);
+                var a = TWidth.Abs(v);
+                var finite = TWidth.LessThan(a, infinity);
+                seen = TWidth.Or(seen, TWidth.Equals(a, infinity));
+                var (lo, hi) = TWidth.Widen(TWidth.And(v, finite));
+                TWidth.Store(lo, ref r1, i);
+                TWidth.Store(hi, ref r1, i + half);
+                TWidth.Store(TWidth.Multiply(lo, lo), ref r2, i);
+                TWidth.Store(TWidth.Multiply(hi, hi), ref r2, i + half);
+                var (clo, chi) = TWidth.Widen(TWidth.And(one, finite));
+                TWidth.Store(clo, ref rc, i);
+                TWidth.Store(chi, ref rc, i + half);
+            }
+            return TWidth.Any(seen);
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<double> Mean, Vector512<double> Std) MeanStd512(ref readonly double rs, ref readonly double rs2, ref readonly double rc, nuint j, nuint taps)
-    {
-        var s = Vector512.LoadUnsafe(in rs, j);
-        var s2 = Vector512.LoadUnsafe(in rs2, j);
-        var c = Vector512.LoadUnsafe(in rc, j);
-        for (nuint k = 1; k < taps; k++)
+        public static void MeanStdRow(ReadOnlySpan<double> sum, ReadOnlySpan<double> sum2, ReadOnlySpan<double> count, int pad, int radius,
+            Span<float> mean, Span<float> std, ref nuint i)
         {
-            s += Vector512.LoadUnsafe(in rs, j + k);
-            s2 += Vector512.LoadUnsafe(in rs2, j + k);
-            c += Vector512.LoadUnsafe(in rc, j + k);
+            ref readonly var rs = ref MemoryMarshal.GetReference(sum);
+            ref readonly var rs2 = ref MemoryMarshal.GetReference(sum2);
+            ref readonly var rc = ref MemoryMarshal.GetReference(count);
+            ref var rm = ref MemoryMarshal.GetReference(mean);
+            ref var rsd = ref MemoryMarshal.GetReference(std);
+            var writeMean = !mean.IsEmpty;
+            var n = (nuint)std.Length;
+            var half = Lanes / 2;
+            var taps = (nuint)(2 * radius + 1);
+            for (; i + Lanes <= n; i += Lanes)
+            {
+                var j = (nuint)pad + i - (nuint)radius;
+                var (m0, s0) = MeanStd(in rs, in rs2, in rc, j, taps);
+                var (m1, s1) = MeanStd(in rs, in rs2, in rc, j + half, taps);
+                if (writeMean) TWidth.Store(TWidth.Narrow(m0, m1), ref rm, i);
+                TWidth.Store(TWidth.Narrow(s0, s1), ref rsd, i);
+            }
         }
-        var m = s / c;
-        var sd = Vector512.Sqrt(Vector512.MaxNative(s2 / c - m * m, Vector512<double>.Zero));
-        var empty = Vector512.Equals(c, Vector512<double>.Zero); // all bits set: NaN
-        return (m | empty, sd | empty);
-    }
 
-    private static void GradientRow512(ReadOnlySpan<float> above, ReadOnlySpan<float> row, ReadOnlySpan<float> below, Span<float> dst,
-        double twoDx, double twoDy, nuint end, ref nuint i)
-    {
-        ref readonly var ra = ref MemoryMarshal.GetReference(above);
-        ref readonly var rr = ref MemoryMarshal.GetReference(row);
-        ref readonly var rb = ref MemoryMarshal.GetReference(below);
-        ref var rd = ref MemoryMarshal.GetReference(dst);
-        var tx = Vector512.Create(twoDx);
-        var ty = Vector512.Create(twoDy);
-        for (; i + 16 <= end; i += 16)
+        /// <summary>Mean and std of the windows whose leftmost column sums start at <paramref name="j"/>, one double vector of them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (TDouble Mean, TDouble Std) MeanStd(ref readonly double rs, ref readonly double rs2, ref readonly double rc, nuint j, nuint taps)
         {
-            var (xl, xh) = Vector512.Widen(Vector512.LoadUnsafe(in rr, i + 1) - Vector512.LoadUnsafe(in rr, i - 1));
-            var (yl, yh) = Vector512.Widen(Vector512.LoadUnsafe(in rb, i) - Vector512.LoadUnsafe(in ra, i));
-            xl /= tx; xh /= tx; yl /= ty; yh /= ty;
-            Vector512.Narrow(Vector512.Sqrt(xl * xl + yl * yl), Vector512.Sqrt(xh * xh + yh * yh)).StoreUnsafe(ref rd, i);
+            var s = TWidth.Load(in rs, j);
+            var s2 = TWidth.Load(in rs2, j);
+            var c = TWidth.Load(in rc, j);
+            for (nuint k = 1; k < taps; k++)
+            {
+                s = TWidth.Add(s, TWidth.Load(in rs, j + k));
+                s2 = TWidth.Add(s2, TWidth.Load(in rs2, j + k));
+                c = TWidth.Add(c, TWidth.Load(in rc, j + k));
+            }
+            var zero = TWidth.Create(0.0);
+            var m = TWidth.Divide(s, c);
+            var variance = TWidth.Subtract(TWidth.Divide(s2, c), TWidth.Multiply(m, m));
+            var sd = TWidth.Sqrt(TWidth.MaxNative(variance, zero));
+            var empty = TWidth.Equals(c, zero); // all bits set: NaN
+            return (TWidth.Or(m, empty), TWidth.Or(sd, empty));
         }
-    }
 
-    private static bool ConvertRow256(ReadOnlySpan<float> src, Span<double> sum, Span<double> sum2, Span<double> count, ref nuint i)
-    {
-        ref readonly var rs = ref MemoryMarshal.GetReference(src);
-        ref var r1 = ref MemoryMarshal.GetReference(sum);
-        ref var r2 = ref MemoryMarshal.GetReference(sum2);
-        ref var rc = ref MemoryMarshal.GetReference(count);
-        var n = (nuint)src.Length;
-        var infinity = Vector256.Create(float.PositiveInfinity);
-        var seen = Vector256<uint>.Zero;
-        for (; i + 8 <= n; i += 8)
+        public static void GradientRow(ReadOnlySpan<float> above, ReadOnlySpan<float> row, ReadOnlySpan<float> below, Span<float> dst,
+            double twoDx, double twoDy, nuint end, ref nuint i)
         {
-            var v = Vector256.LoadUnsafe(in rs, i);
-            var a = Vector256.Abs(v);
-            var finite = Vector256.LessThan(a, infinity);
-            seen |= Vector256.Equals(a, infinity).AsUInt32();
-            var (lo, hi) = Vector256.Widen(v & finite);
-            lo.StoreUnsafe(ref r1, i);
-            hi.StoreUnsafe(ref r1, i + 4);
-            (lo * lo).StoreUnsafe(ref r2, i);
-            (hi * hi).StoreUnsafe(ref r2, i + 4);
-            var (clo, chi) = Vector256.Widen(Vector256<float>.One & finite);
-            clo.StoreUnsafe(ref rc, i);
-            chi.StoreUnsafe(ref rc, i + 4);
+            ref readonly var ra = ref MemoryMarshal.GetReference(above);
+            ref readonly var rr = ref MemoryMarshal.GetReference(row);
+            ref readonly var rb = ref MemoryMarshal.GetReference(below);
+            ref var rd = ref MemoryMarshal.GetReference(dst);
+            var tx = TWidth.Create(twoDx);
+            var ty = TWidth.Create(twoDy);
+            for (; i + Lanes <= end; i += Lanes)
+            {
+                var (xl, xh) = TWidth.Widen(TWidth.Subtract(TWidth.Load(in rr, i + 1), TWidth.Load(in rr, i - 1)));
+                var (yl, yh) = TWidth.Widen(TWidth.Subtract(TWidth.Load(in rb, i), TWidth.Load(in ra, i)));
+                var lower = Magnitude(TWidth.Divide(xl, tx), TWidth.Divide(yl, ty));
+                var upper = Magnitude(TWidth.Divide(xh, tx), TWidth.Divide(yh, ty));
+                TWidth.Store(TWidth.Narrow(lower, upper), ref rd, i);
+            }
         }
-        return seen != Vector256<uint>.Zero;
-    }
 
-    private static void MeanStdRow256(ReadOnlySpan<double> sum, ReadOnlySpan<double> sum2, ReadOnlySpan<double> count, int pad, int radius,
-        Span<float> mean, Span<float> std, ref nuint i)
-    {
-        ref readonly var rs = ref MemoryMarshal.GetReference(sum);
-        ref readonly var rs2 = ref MemoryMarshal.GetReference(sum2);
-        ref readonly var rc = ref MemoryMarshal.GetReference(count);
-        ref var rm = ref MemoryMarshal.GetReference(mean);
-        ref var rsd = ref MemoryMarshal.GetReference(std);
-        var writeMean = !mean.IsEmpty;
-        var n = (nuint)std.Length;
-        var taps = (nuint)(2 * radius + 1);
-        for (; i + 8 <= n; i += 8)
-        {
-            var j = (nuint)pad + i - (nuint)radius;
-            var (m0, s0) = MeanStd256(in rs, in rs2, in rc, j, taps);
-            var (m1, s1) = MeanStd256(in rs, in rs2, in rc, j + 4, taps);
-            if (writeMean) Vector256.Narrow(m0, m1).StoreUnsafe(ref rm, i);
-            Vector256.Narrow(s0, s1).StoreUnsafe(ref rsd, i);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Mean, Vector256<double> Std) MeanStd256(ref readonly double rs, ref readonly double rs2, ref readonly double rc, nuint j, nuint taps)
-    {
-        var s = Vector256.LoadUnsafe(in rs, j);
-        var s2 = Vector256.LoadUnsafe(in rs2, j);
-        var c = Vector256.LoadUnsafe(in rc, j);
-        for (nuint k = 1; k < taps; k++)
-        {
-            s += Vector256.LoadUnsafe(in rs, j + k);
-            s2 += Vector256.LoadUnsafe(in rs2, j + k);
-            c += Vector256.LoadUnsafe(in rc, j + k);
-        }
-        var m = s / c;
-        var sd = Vector256.Sqrt(Vector256.MaxNative(s2 / c - m * m, Vector256<double>.Zero));
-        var empty = Vector256.Equals(c, Vector256<double>.Zero); // all bits set: NaN
-        return (m | empty, sd | empty);
-    }
-
-    private static void GradientRow256(ReadOnlySpan<float> above, ReadOnlySpan<float> row, ReadOnlySpan<float> below, Span<float> dst,
-        double twoDx, double twoDy, nuint end, ref nuint i)
-    {
-        ref readonly var ra = ref MemoryMarshal.GetReference(above);
-        ref readonly var rr = ref MemoryMarshal.GetReference(row);
-        ref readonly var rb = ref MemoryMarshal.GetReference(below);
-        ref var rd = ref MemoryMarshal.GetReference(dst);
-        var tx = Vector256.Create(twoDx);
-        var ty = Vector256.Create(twoDy);
-        for (; i + 8 <= end; i += 8)
-        {
-            var (xl, xh) = Vector256.Widen(Vector256.LoadUnsafe(in rr, i + 1) - Vector256.LoadUnsafe(in rr, i - 1));
-            var (yl, yh) = Vector256.Widen(Vector256.LoadUnsafe(in rb, i) - Vector256.LoadUnsafe(in ra, i));
-            xl /= tx; xh /= tx; yl /= ty; yh /= ty;
-            Vector256.Narrow(Vector256.Sqrt(xl * xl + yl * yl), Vector256.Sqrt(xh * xh + yh * yh)).StoreUnsafe(ref rd, i);
-        }
-    }
-
-    private static bool ConvertRow128(ReadOnlySpan<float> src, Span<double> sum, Span<double> sum2, Span<double> count, ref nuint i)
-    {
-        ref readonly var rs = ref MemoryMarshal.GetReference(src);
-        ref var r1 = ref MemoryMarshal.GetReference(sum);
-        ref var r2 = ref MemoryMarshal.GetReference(sum2);
-        ref var rc = ref MemoryMarshal.GetReference(count);
-        var n = (nuint)src.Length;
-        var infinity = Vector128.Create(float.PositiveInfinity);
-        var seen = Vector128<uint>.Zero;
-        for (; i + 4 <= n; i += 4)
-        {
-            var v = Vector128.LoadUnsafe(in rs, i);
-            var a = Vector128.Abs(v);
-            var finite = Vector128.LessThan(a, infinity);
-            seen |= Vector128.Equals(a, infinity).AsUInt32();
-            var (lo, hi) = Vector128.Widen(v & finite);
-            lo.StoreUnsafe(ref r1, i);
-            hi.StoreUnsafe(ref r1, i + 2);
-            (lo * lo).StoreUnsafe(ref r2, i);
-            (hi * hi).StoreUnsafe(ref r2, i + 2);
-            var (clo, chi) = Vector128.Widen(Vector128<float>.One & finite);
-            clo.StoreUnsafe(ref rc, i);
-            chi.StoreUnsafe(ref rc, i + 2);
-        }
-        return seen != Vector128<uint>.Zero;
-    }
-
-    private static void MeanStdRow128(ReadOnlySpan<double> sum, ReadOnlySpan<double> sum2, ReadOnlySpan<double> count, int pad, int radius,
-        Span<float> mean, Span<float> std, ref nuint i)
-    {
-        ref readonly var rs = ref MemoryMarshal.GetReference(sum);
-        ref readonly var rs2 = ref MemoryMarshal.GetReference(sum2);
-        ref readonly var rc = ref MemoryMarshal.GetReference(count);
-        ref var rm = ref MemoryMarshal.GetReference(mean);
-        ref var rsd = ref MemoryMarshal.GetReference(std);
-        var writeMean = !mean.IsEmpty;
-        var n = (nuint)std.Length;
-        var taps = (nuint)(2 * radius + 1);
-        for (; i + 4 <= n; i += 4)
-        {
-            var j = (nuint)pad + i - (nuint)radius;
-            var (m0, s0) = MeanStd128(in rs, in rs2, in rc, j, taps);
-            var (m1, s1) = MeanStd128(in rs, in rs2, in rc, j + 2, taps);
-            if (writeMean) Vector128.Narrow(m0, m1).StoreUnsafe(ref rm, i);
-            Vector128.Narrow(s0, s1).StoreUnsafe(ref rsd, i);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<double> Mean, Vector128<double> Std) MeanStd128(ref readonly double rs, ref readonly double rs2, ref readonly double rc, nuint j, nuint taps)
-    {
-        var s = Vector128.LoadUnsafe(in rs, j);
-        var s2 = Vector128.LoadUnsafe(in rs2, j);
-        var c = Vector128.LoadUnsafe(in rc, j);
-        for (nuint k = 1; k < taps; k++)
-        {
-            s += Vector128.LoadUnsafe(in rs, j + k);
-            s2 += Vector128.LoadUnsafe(in rs2, j + k);
-            c += Vector128.LoadUnsafe(in rc, j + k);
-        }
-        var m = s / c;
-        var sd = Vector128.Sqrt(Vector128.MaxNative(s2 / c - m * m, Vector128<double>.Zero));
-        var empty = Vector128.Equals(c, Vector128<double>.Zero); // all bits set: NaN
-        return (m | empty, sd | empty);
-    }
-
-    private static void GradientRow128(ReadOnlySpan<float> above, ReadOnlySpan<float> row, ReadOnlySpan<float> below, Span<float> dst,
-        double twoDx, double twoDy, nuint end, ref nuint i)
-    {
-        ref readonly var ra = ref MemoryMarshal.GetReference(above);
-        ref readonly var rr = ref MemoryMarshal.GetReference(row);
-        ref readonly var rb = ref MemoryMarshal.GetReference(below);
-        ref var rd = ref MemoryMarshal.GetReference(dst);
-        var tx = Vector128.Create(twoDx);
-        var ty = Vector128.Create(twoDy);
-        for (; i + 4 <= end; i += 4)
-        {
-            var (xl, xh) = Vector128.Widen(Vector128.LoadUnsafe(in rr, i + 1) - Vector128.LoadUnsafe(in rr, i - 1));
-            var (yl, yh) = Vector128.Widen(Vector128.LoadUnsafe(in rb, i) - Vector128.LoadUnsafe(in ra, i));
-            xl /= tx; xh /= tx; yl /= ty; yh /= ty;
-            Vector128.Narrow(Vector128.Sqrt(xl * xl + yl * yl), Vector128.Sqrt(xh * xh + yh * yh)).StoreUnsafe(ref rd, i);
-        }
+        /// <summary>sqrt(x² + y²), as the scalar remainder computes it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TDouble Magnitude(TDouble x, TDouble y) => TWidth.Sqrt(TWidth.Add(TWidth.Multiply(x, x), TWidth.Multiply(y, y)));
     }
 }

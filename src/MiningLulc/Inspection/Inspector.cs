@@ -7,25 +7,34 @@ using MiningLulc.Vectorize;
 
 namespace MiningLulc.Inspection;
 
-/// <summary>What a file or folder holds (facts), what is wrong with it (problems), and an optional table.</summary>
+/// <summary>What a file or folder holds (facts), what is wrong with it (problems), an optional table, and more titled tables.</summary>
 public sealed record InspectionReport(string Title, IReadOnlyList<(string Key, string Value)> Facts, IReadOnlyList<string> Problems,
     IReadOnlyList<string>? TableHeader = null, IReadOnlyList<IReadOnlyList<string>>? TableRows = null)
 {
+    /// <summary>Tables after the first, each with its title (a model's cross-validation beside its out-of-bag matrix).</summary>
+    public IReadOnlyList<TitledTable> MoreTables { get; init; } = [];
+
     /// <summary>
     /// The report as JSON for scripts: {"title", "facts": {key: value}, "problems": [...], "table": [{column: cell}]}
-    /// (table rows keyed by the column headers; facts in their order).
+    /// (table rows keyed by the column headers; facts in their order), and "tables": [{"title", "rows": [{column: cell}]}] when there are more.
     /// </summary>
     public string ToJson()
     {
         var facts = new Dictionary<string, string>();
         foreach (var (k, v) in Facts) facts[facts.ContainsKey(k) ? $"{k} ({facts.Count})" : k] = v;
-        var table = TableHeader is { } header && TableRows is { } rows
-            ? rows.Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second)).ToList()
-            : null;
-        return System.Text.Json.JsonSerializer.Serialize(new { title = Title, facts, problems = Problems, table },
+        var table = TableHeader is { } header && TableRows is { } rows ? Keyed(header, rows) : null;
+        var report = new Dictionary<string, object?> { ["title"] = Title, ["facts"] = facts, ["problems"] = Problems, ["table"] = table };
+        if (MoreTables.Count > 0) report["tables"] = MoreTables.Select(t => new { title = t.Title, rows = Keyed(t.Header, t.Rows) }).ToList();
+        return System.Text.Json.JsonSerializer.Serialize(report,
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
+
+    private static List<Dictionary<string, string>> Keyed(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows) =>
+        rows.Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second)).ToList();
 }
+
+/// <summary>A table with a title and a header row.</summary>
+public sealed record TitledTable(string Title, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows);
 
 /// <summary>
 /// Looks at a raster, a GeoPackage or zip of them, a model, or a region folder and says what it is
@@ -124,7 +133,15 @@ public static class Inspector
             facts.Add(("feature importance", "accuracy lost on the held-out pixels when one feature is shuffled: " +
                 string.Join(", ", importance.Take(8).Select(i => $"{i.Feature} {i.AccuracyDrop:0.000}")) + (importance.Count > 8 ? ", ..." : "")));
         facts.Add(("inference", model.InferencePath));
-        if (c.OutOfBag is not { } oob) return new InspectionReport($"model {path}", facts, []);
+        IReadOnlyList<TitledTable> cv = [];
+        if (c.Cv is { } v)
+        {
+            facts.Add(("cross-validation", $"{v.K} folds of site groups, seed {v.Seed}: overall accuracy {Mean(v, s => s.OverallAccuracy)}, "
+                + $"kappa {Mean(v, s => s.Kappa)}, macro F1 {Mean(v, s => s.MacroF1)} (mean ± sd over folds; table below)"));
+            var (cvHeader, cvRows) = v.ToTable();
+            cv = [new TitledTable(v.TableTitle(), cvHeader, cvRows)];
+        }
+        if (c.OutOfBag is not { } oob) return new InspectionReport($"model {path}", facts, []) { MoreTables = cv };
         // As R's print(rf): the out-of-bag error rate, then the confusion matrix with each class's error.
         var trees = model.Forest?.Trees.Count.ToString(Inv) ?? "?";
         facts.Add(("out-of-bag error", $"{(oob.Error * 100).ToString("0.00", Inv)} % of {oob.Rows.ToString(Inv)} training rows ({trees} trees, "
@@ -132,8 +149,13 @@ public static class Inspector
         var codes = oob.Classes.Select(n => ((int)LulcClasses.Parse(n)!.Value).ToString(Inv)).ToList();
         var rows = oob.Classes.Select((name, i) => (IReadOnlyList<string>)
             [$"{codes[i]} {name}", .. oob.Confusion[i].Select(n => n.ToString(Inv)), oob.ClassError[i].ToString("0.000", Inv)]).ToList();
-        return new InspectionReport($"model {path}", facts, [], ["class", .. codes, "class error"], rows);
+        return new InspectionReport($"model {path}", facts, [], ["class", .. codes, "class error"], rows) { MoreTables = cv };
     }
+
+    private static string Mean(CrossValidationResult cv, Func<CrossValidationScores, double?> figure) =>
+        $"{F3(figure(cv.Mean))} ± {F3(figure(cv.Sd))}";
+
+    private static string F3(double? v) => v is { } x ? x.ToString("0.000", Inv) : "n/a";
 
     private static InspectionReport Folder(string path) =>
         new($"folder {path}", [("files", Directory.GetFileSystemEntries(path).Length.ToString(Inv))],
@@ -160,7 +182,7 @@ public static class Inspector
             // Opening each year's composite finds what would stop its sites: unnamed bands, mixed CRS, missing bands.
             try
             {
-                using var composite = Composite.Open(year, f.S2Files(year), config.Input, config.Align.BandResampling);
+                using var composite = Composite.Open(year, f.S2Files(year), config.Input, config.Align.BandResampling, config.Align.WarpErrorPixels);
                 using var crs = composite.Crs();
                 facts.Add(($"composite {year.ToString(Inv)}", $"{crs}: {composite.Describe()}"));
             }

@@ -67,7 +67,7 @@ public static class RegionRunner
         if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
         config.Validate(); // whatever their source (file, preset, model card, code), settings meet the same rules
         var loading = request.Model is { } given ? Task.FromResult(given)
-            : request.ModelPath is { } path ? Task.Run(() => ClassifierModel.Load(path))
+            : request.ModelPath is { } path ? Task.Run(() => LoadWithHash(path))
             : throw new ArgumentException("a run needs a model or a model file", nameof(request));
         progress?.Report(new PipelineProgress("catalog", 0, 1));
         RegionCatalog catalog;
@@ -236,6 +236,14 @@ public static class RegionRunner
                 .Where(f => PublishedSchema.IsFileOf(f, region)).ToList();
         }
         catch (JsonException) { return []; }
+    }
+
+    /// <summary>The model and its content hash (the resume keys need it; computing it re-serialises the model, so off the main thread too).</summary>
+    private static ClassifierModel LoadWithHash(string path)
+    {
+        var model = ClassifierModel.Load(path);
+        _ = model.ContentHash;
+        return model;
     }
 
     /// <summary>Lets a background load that is no longer awaited fail quietly (the catalog's error is the one reported).</summary>

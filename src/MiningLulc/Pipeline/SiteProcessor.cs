@@ -55,11 +55,14 @@ public sealed class SiteProcessor : IDisposable
     /// <summary>Plans a site: its grid, polygon and mask (no pixel data yet).</summary>
     public SiteLayout Plan(CatalogEntry entry) => aligner.Plan(entry);
 
-    /// <summary>The site's blocks with their feature planes, one block in memory at a time.</summary>
+    /// <summary>
+    /// The site's blocks with their feature planes, one block in memory at a time: each lives in this
+    /// worker's reused arrays until the next is read, so take what you need from it before moving on.
+    /// </summary>
     public IEnumerable<(AlignedSite Block, Window Interior, float[][] Planes)> Blocks(SiteLayout layout)
     {
-        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize))
-            yield return (block, interior, extractor.ComputePlanes(block));
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, buffers: buffers))
+            yield return (block, interior, extractor.ComputePlanes(block, buffers));
     }
 
     /// <summary>The class raster of a site on its grid (after smoothing when enabled); 0 = not classified.</summary>

@@ -16,6 +16,8 @@ public sealed record TrainRequest
     public double Holdout { get; init; }
     /// <summary>Threads that sample sites, and that grow the random forest's trees (the model is the same whatever the number).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Folds of a site-grouped cross-validation to run besides training the model (0 = none; <see cref="SiteCrossValidation"/>).</summary>
+    public int CrossValidationFolds { get; init; }
     /// <summary>
     /// Labelled regions never trained on, whose sites (all of them, unrefined) only fit the confidence
     /// calibration: regions unlike the training ones calibrate for the shift a new region brings, which
@@ -32,6 +34,9 @@ public sealed record TrainingSamples(TrainingTable Train, TrainingTable HeldOut,
 
     /// <summary>The held-out sites that gave samples, region by region.</summary>
     public IReadOnlyList<HeldOutSites> HeldOutSites { get; init; } = [];
+
+    /// <summary>With cross-validation asked for: every labelled site with its group, training rows and labelled pixels (else empty).</summary>
+    public IReadOnlyList<CrossValidationSite> CrossValidationSites { get; init; } = [];
 }
 
 /// <summary>A trained model and the sites it held out.</summary>
@@ -63,8 +68,15 @@ public static class TrainingRunner
         foreach (var c in request.CalibrationRegions)
             if (full.Contains(Path.GetFullPath(c).TrimEnd('/'))) throw new InvalidInputException("is both a training and a calibration region: a calibration region must be one the model never trained on", c);
         var samples = Sample(request, progress);
-        var (train, test, config) = (samples.Train, samples.HeldOut, request.Config);
-        if (config.Training.MaxSamplesPerClass > 0) train = train.Balance(config.Training.MaxSamplesPerClass, config.Training.Seed);
+        var (test, config) = (samples.HeldOut, request.Config);
+        // Each fold's model is made as the model below: the same balance, trainer and settings, on the other folds' rows (one
+        // thread each: the folds run in parallel, and a forest is the same on any number of threads). Before the model, so that
+        // folds the sites cannot fill, or cannot train, stop the command before the long fit.
+        var cv = request.CrossValidationFolds == 0 ? null : SiteCrossValidation.Run(samples.CrossValidationSites, request.CrossValidationFolds, config.Training.Seed,
+            rows => ModelTrainer.Train(Balanced(rows, config), FeatureSet.ByName(config.Features.Set), config, samples.Regions, threads: 1),
+            request.Workers, progress);
+        samples = samples with { CrossValidationSites = [] }; // the sites' pixels are not needed any more: let them go before the fit
+        var train = Balanced(samples.Train, config);
 
         progress?.Report(new PipelineProgress("train", 0, 1));
         var model = ModelTrainer.Train(train, FeatureSet.ByName(config.Features.Set), config, samples.Regions, threads: request.Workers);
@@ -86,7 +98,7 @@ public static class TrainingRunner
         }
         if (request.CalibrationRegions.Count > 0)
         {
-            var sampled = Sample(request with { Regions = request.CalibrationRegions }, progress, everySiteHeldOut: true);
+            var sampled = Sample(request with { Regions = request.CalibrationRegions, Holdout = 0, CrossValidationFolds = 0 }, progress, everySiteHeldOut: true);
             var calibrationSamples = sampled.HeldOut;
             var rows = new float[calibrationSamples.Count * calibrationSamples.FeatureCount];
             for (var i = 0; i < calibrationSamples.Count; i++) calibrationSamples.Row(i).CopyTo(rows.AsSpan(i * calibrationSamples.FeatureCount));
@@ -94,11 +106,16 @@ public static class TrainingRunner
             model = new ClassifierModel(model, model.Card with { Calibration = fitted is null ? null : fitted with { FittedOn = $"calibration regions ({string.Join(", ", sampled.Regions)})" } });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));
+        if (cv is not null) model = new ClassifierModel(model, model.Card with { Cv = cv });
         return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems)
         {
             Warnings = samples.Warnings,
         };
     }
+
+    /// <summary>At most <c>training.max_samples_per_class</c> rows of each class, when the settings cap them.</summary>
+    private static TrainingTable Balanced(TrainingTable rows, EngineConfig config) =>
+        config.Training.MaxSamplesPerClass > 0 ? rows.Balance(config.Training.MaxSamplesPerClass, config.Training.Seed) : rows;
 
     /// <summary>
     /// The labelled pixels of the request's regions, split by site: the training sites' (refined
@@ -109,6 +126,10 @@ public static class TrainingRunner
     {
         if (request.Workers < 1) throw new InvalidInputException($"--workers must be at least 1, got {request.Workers}");
         if (request.Holdout is < 0 or >= 1) throw new InvalidInputException($"--holdout must be within [0, 1), got {request.Holdout}");
+        var crossValidate = request.CrossValidationFolds != 0;
+        if (request.CrossValidationFolds is < 0 or 1) throw new InvalidInputException($"--cv must be at least 2 folds, got {request.CrossValidationFolds}");
+        if (crossValidate && request.Holdout > 0)
+            throw new InvalidInputException("--cv and --holdout cannot be combined: the cross-validation already scores every site on a model that never saw it; use one or the other");
         var config = request.Config;
         var set = FeatureSet.ByName(config.Features.Set);
         var train = new TrainingTable(set.Names.Count);
@@ -116,8 +137,9 @@ public static class TrainingRunner
         var problems = new ConcurrentBag<SiteReport>();
         var names = new List<string>();
         var heldOutSites = new List<HeldOutSites>();
+        var cvSites = new List<CrossValidationSite>();
         var labelLog = new LabelReadLog();
-        foreach (var regionDir in request.Regions)
+        foreach (var (regionDir, regionIndex) in request.Regions.Select((r, i) => (r, i)))
         {
             var catalog = RegionCatalog.Build(regionDir, config.Input);
             names.Add(catalog.Folder.Name);
@@ -131,6 +153,7 @@ public static class TrainingRunner
             var ready = catalog.Ready.ToList();
             var done = 0;
             var tables = new ConcurrentDictionary<long, TrainingTable>();
+            var labelledPixels = new ConcurrentDictionary<long, TrainingTable>();
             using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, set), trackAllValues: true);
             try
             {
@@ -141,7 +164,10 @@ public static class TrainingRunner
                         var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
                         // Held-out sites are sampled without the refinement rules: they measure the map, not the rules' clean cores.
                         var heldOut = everySiteHeldOut || IsHeldOut(entry.Site.Id, request.Holdout, config.Training.Seed);
-                        if (ofSite.Count > 0) tables[entry.Site.Id] = processors.Value!.Sample(entry, ofSite, refine: !heldOut);
+                        // Cross-validation keeps every labelled pixel too, from the same pass over the site, to score the folds on.
+                        if (ofSite.Count > 0 && crossValidate)
+                            (tables[entry.Site.Id], labelledPixels[entry.Site.Id]) = SiteCrossValidation.Sample(processors.Value!, entry, ofSite, config.Training);
+                        else if (ofSite.Count > 0) tables[entry.Site.Id] = processors.Value!.Sample(entry, ofSite, refine: !heldOut);
                     }
                     catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                     {
@@ -162,7 +188,19 @@ public static class TrainingRunner
                 if (t.Count > 0) held.Add(id);
             }
             if (held.Count > 0) heldOutSites.Add(new HeldOutSites(catalog.Folder.Name, held));
+            if (crossValidate)
+            {
+                // Every site of the region takes part in the grouping, labelled or not, readable or not: two labelled sites joined only through a third are still neighbours.
+                var groupOf = SiteGroups.Of(catalog.Entries.Select(e => e.Site).ToList());
+                foreach (var (id, pixels) in labelledPixels.OrderBy(kv => kv.Key))
+                    if (pixels.Count > 0) cvSites.Add(new CrossValidationSite(regionIndex, catalog.Folder.Name, id, groupOf[id], tables[id], pixels));
+            }
         }
-        return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList()) { Warnings = labelLog.Warnings, HeldOutSites = heldOutSites };
+        return new TrainingSamples(train, test, names, problems.OrderBy(p => p.SiteId).ToList())
+        {
+            Warnings = labelLog.Warnings,
+            HeldOutSites = heldOutSites,
+            CrossValidationSites = cvSites,
+        };
     }
 }

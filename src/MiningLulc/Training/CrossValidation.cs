@@ -6,6 +6,8 @@ namespace MiningLulc.Training;
 /// <summary>
 /// Stratified k-fold cross-validation of a training configuration on a table of labelled rows
 /// (rows, not sites: for sample tables without site structure, such as the authors' 490 samples).
+/// The sites of a region are cross-validated by groups of touching sites instead (<c>train --cv K</c>,
+/// <see cref="Pipeline.SiteCrossValidation"/>), so that no site is on both sides of a split.
 /// </summary>
 public static class CrossValidation
 {

@@ -36,6 +36,10 @@ public sealed record ModelCard
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutOfBagEstimate? OutOfBag { get; init; }
 
+    /// <summary>Site-grouped cross-validation of the training settings (<c>train --cv K</c>); absent when it was not asked for.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CrossValidationResult? Cv { get; init; }
+
     /// <summary>
     /// How the model's scores are calibrated for <c>run --confidence</c>, fitted on the held-out
     /// sites' pixels at training time; absent when training held none out, and in older cards: such

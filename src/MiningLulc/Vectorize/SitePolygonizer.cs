@@ -194,25 +194,17 @@ public sealed class SitePolygonizer(VectorizeSettings settings) : IDisposable
             }
         }
         Array.Sort(keys, owners);
-        int[]? parent = null;
+        UnionFind? touching = null;
         for (var i = 1; i < keys.Length; i++)
         {
             if (keys[i] != keys[i - 1]) continue;
             if (i + 1 < keys.Length && keys[i + 1] == keys[i]) return false; // three passes through one corner
             var (a, b) = (owners[i - 1], owners[i]);
             if (a == b) return false; // a ring touching itself
-            parent ??= Enumerable.Range(0, ringCount).ToArray();
-            var (ra, rb) = (Root(parent, a), Root(parent, b));
-            if (ra == rb) return false; // a cycle of touching rings
-            parent[ra] = rb;
+            touching ??= new UnionFind(ringCount);
+            if (!touching.Union(a, b)) return false; // a cycle of touching rings
         }
         return true;
-
-        static int Root(int[] parent, int i)
-        {
-            while (parent[i] != i) i = parent[i] = parent[parent[i]];
-            return i;
-        }
     }
 
     private static LineString Ring(Polygon polygon, int index) => index == 0 ? polygon.ExteriorRing : polygon.GetInteriorRingN(index - 1);
