@@ -206,6 +206,15 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     /// <summary>The engine in use (never <see cref="TreeEngine.Auto"/>).</summary>
     public TreeEngine Engine { get; }
 
+    /// <summary>The trees, class by class (the constructor's arguments, as the model describes itself).</summary>
+    public IReadOnlyList<FlatTree> Trees => trees;
+
+    public int[] ClassTreeStart => classTreeStart;
+    public ScoreFormula Formula => formula;
+    public double[] PlattSlope => plattSlope;
+    public double[] PlattOffset => plattOffset;
+    public byte[] ClassCodes => classCodes;
+
     /// <summary>
     /// The walk form of one ML.NET split (<c>x &lt;= t</c> goes <paramref name="left"/>; NaN goes left
     /// when <paramref name="nanLeft"/>, else right): a split that sends NaN right, over the

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.ML;
 using MiningLulc.Inference;
 
@@ -14,15 +16,27 @@ internal abstract class ModelPayload
 {
     protected ModelPayload(IPixelClassifier reference, FlatTreeClassifier? flat, string unavailable)
     {
-        Reference = reference;
+        reference_ = new Lazy<IPixelClassifier>(reference);
         var reason = unavailable;
         if (flat is not null && !InferenceSelfCheck.Agrees(flat, reference, out reason)) flat = null;
         Classifier = flat ?? reference;
-        InferencePath = flat is not null ? $"flat trees ({flat.Engine}; {flat.TreeCount} trees, {flat.NodeCount} splits)" : $"{ReferenceName} ({reason})";
+        InferencePath = flat is not null ? FlatPath(flat) : $"{ReferenceName} ({reason})";
     }
 
+    /// <summary>Flat trees stored by <c>train</c> after they agreed with the reference there: no check again, and the reference is loaded only if asked for.</summary>
+    protected ModelPayload(Func<IPixelClassifier> reference, FlatTreeClassifier stored)
+    {
+        reference_ = new Lazy<IPixelClassifier>(reference);
+        Classifier = stored;
+        InferencePath = FlatPath(stored) + ", stored by train";
+    }
+
+    private readonly Lazy<IPixelClassifier> reference_;
+
+    private static string FlatPath(FlatTreeClassifier flat) => $"flat trees ({flat.Engine}; {flat.TreeCount} trees, {flat.NodeCount} splits)";
+
     /// <summary>The plain classifier the fast one is held to.</summary>
-    public IPixelClassifier Reference { get; }
+    public IPixelClassifier Reference => reference_.Value;
 
     /// <summary>What predicts: the flat trees when they agree with the reference, else the reference.</summary>
     public IPixelClassifier Classifier { get; }
@@ -43,6 +57,21 @@ internal abstract class ModelPayload
     {
         using (var zip = ZipFile.OpenRead(path))
         {
+            if (zip.GetEntry(FlatTreeFormat.EntryName) is { } stored)
+            {
+                using var buffer = new MemoryStream();
+                try
+                {
+                    using var s = stored.Open();
+                    s.CopyTo(buffer);
+                }
+                catch (InvalidDataException e) { throw new InvalidInputException($"{FlatTreeFormat.EntryName} inside cannot be unpacked ({e.Message})", path, e); }
+                buffer.Position = 0;
+                byte[] digest;
+                try { digest = MlNetDigest(zip); }
+                catch (InvalidDataException e) { throw new InvalidInputException($"the ML.NET model inside cannot be unpacked ({e.Message})", path, e); }
+                return new StoredTreesPayload(path, FlatTreeFormat.Read(buffer, path, width, digest), width);
+            }
             if (zip.GetEntry(RandomForestFormat.EntryName) is { } entry)
             {
                 using var buffer = new MemoryStream();
@@ -58,6 +87,12 @@ internal abstract class ModelPayload
                 return new ForestPayload(forest);
             }
         }
+        return LoadMlNet(path, width);
+    }
+
+    /// <summary>The ML.NET pipeline of a model zip (its card and any stored trees are ignored by ML.NET).</summary>
+    internal static MlNetPayload LoadMlNet(string path, int width)
+    {
         var ml = new MLContext(seed: 0);
         try
         {
@@ -71,6 +106,21 @@ internal abstract class ModelPayload
             // throws many types for this (InvalidOperationException, FormatException, InvalidDataException, ...).
             throw new InvalidInputException($"the ML.NET model inside cannot be loaded ({Innermost(e).Message.Trim()}): the file is damaged or not written by 'train'; train it again", path, e);
         }
+    }
+
+    /// <summary>SHA-256 over ML.NET's entries of a model zip (name and content, by name; the card and the stored trees left out).</summary>
+    internal static byte[] MlNetDigest(ZipArchive zip)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var chunk = new byte[81920];
+        foreach (var entry in zip.Entries.Where(e => e.FullName is not (ClassifierModel.CardEntry or FlatTreeFormat.EntryName)).OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(entry.FullName + "\n"));
+            using var content = entry.Open();
+            int read;
+            while ((read = content.Read(chunk)) > 0) hash.AppendData(chunk.AsSpan(0, read));
+        }
+        return hash.GetHashAndReset();
     }
 
     private static Exception Innermost(Exception e)
@@ -100,7 +150,47 @@ internal sealed class MlNetPayload : ModelPayload
 
     protected override string ReferenceName => "ML.NET";
 
-    public override void WriteZip(Stream stream) => ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, stream);
+    /// <summary>ML.NET's entries, and the flat trees when they passed the self-check (so <c>run</c> need not load ML.NET).</summary>
+    public override void WriteZip(Stream stream)
+    {
+        ml.Model.Save(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, stream);
+        if (Classifier is not FlatTreeClassifier flat) return;
+        stream.Position = 0;
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true);
+        var digest = MlNetDigest(zip);
+        var entry = zip.CreateEntry(FlatTreeFormat.EntryName, CompressionLevel.Optimal);
+        entry.LastWriteTime = ClassifierModel.EntryTime;
+        using var s = entry.Open();
+        FlatTreeFormat.Write(flat, digest, s);
+    }
+}
+
+/// <summary>
+/// A model zip whose flat trees <c>train</c> stored (<see cref="FlatTreeFormat"/>): it predicts with
+/// them at once; ML.NET's pipeline in the same zip is loaded only when the reference is asked for.
+/// </summary>
+internal sealed class StoredTreesPayload(string path, FlatTreeClassifier stored, int width)
+    : ModelPayload(() => LoadMlNet(path, width).Reference, stored)
+{
+    private readonly byte[] zipBytes = File.ReadAllBytes(path);
+
+    protected override string ReferenceName => "ML.NET";
+
+    /// <summary>The zip's own payload entries, copied (the card is added by <see cref="ClassifierModel.Save"/>): the same content <see cref="MlNetPayload"/> wrote.</summary>
+    public override void WriteZip(Stream stream)
+    {
+        using var source = new ZipArchive(new MemoryStream(zipBytes), ZipArchiveMode.Read);
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var e in source.Entries)
+        {
+            if (e.FullName == ClassifierModel.CardEntry) continue;
+            var copy = zip.CreateEntry(e.FullName, CompressionLevel.Optimal);
+            copy.LastWriteTime = e.LastWriteTime;
+            using var from = e.Open();
+            using var to = copy.Open();
+            from.CopyTo(to);
+        }
+    }
 }
 
 /// <summary>The engine's random forest (<see cref="RandomForest"/>), stored as <see cref="RandomForestFormat"/>; its reference is <see cref="RandomForestVoting"/>.</summary>

@@ -96,7 +96,8 @@ public class ExitCodeTests(SyntheticRegionFixture fixture)
             }
         }
         var e = Assert.Throws<InvalidInputException>(() => ClassifierModel.Load(bad));
-        Assert.StartsWith(bad + ": the ML.NET model inside cannot be loaded", e.Message);
+        // The trees train stored are refused with it: they no longer match the ML.NET model they were read from.
+        Assert.StartsWith(bad + ": the ML.NET model inside", e.Message);
 
         var (code, _, stderr) = CliChild.Run(Limit, "run", "--region", fixture.Region, "--model", bad, "--out", tmp.File("out"));
         Assert.Equal((int)ExitCode.BadInput, code);
