@@ -12,13 +12,21 @@ namespace MiningLulc.Training;
 /// </summary>
 internal abstract class ModelPayload
 {
-    protected ModelPayload(IPixelClassifier reference, FlatTreeClassifier? flat, string unavailable)
+    protected ModelPayload(IPixelClassifier reference, FlatTreeClassifier? flat, string unavailable, TreeEngine fastEngine)
     {
         Reference = reference;
         var reason = unavailable;
         if (flat is not null && !InferenceSelfCheck.Agrees(flat, reference, out reason)) flat = null;
         Classifier = flat ?? reference;
+        Engine = flat?.Engine;
+        FallbackReason = flat is null ? reason : null;
         InferencePath = flat is not null ? $"flat trees ({flat.Engine}; {flat.TreeCount} trees, {flat.NodeCount} splits)" : $"{ReferenceName} ({reason})";
+        // Said aloud by `run` and kept in its manifest: a model that silently predicted tens of times slower
+        // (an ML.NET upgrade moving the fields the reader needs) would otherwise only show in `bench`.
+        if (flat is null)
+            Warning = $"the model predicts through {ReferenceName}, much slower than the flat trees, because {reason}";
+        else if (flat.Engine != fastEngine)
+            Warning = $"the flat trees are walked ({flat.Engine}), several times slower than {fastEngine}: they have more thresholds on a feature, or leaves in a tree, than {fastEngine} takes";
     }
 
     /// <summary>The plain classifier the fast one is held to.</summary>
@@ -29,6 +37,15 @@ internal abstract class ModelPayload
 
     /// <summary>Which classifier predicts, and why the reference when it is.</summary>
     public string InferencePath { get; }
+
+    /// <summary>How the flat trees find their leaves; null when the reference predicts.</summary>
+    public TreeEngine? Engine { get; }
+
+    /// <summary>Why the reference predicts instead of the flat trees; null when they do.</summary>
+    public string? FallbackReason { get; }
+
+    /// <summary>Set when the model does not predict by its fast path (row sets for ML.NET's trees, the walk for a forest), saying why.</summary>
+    public string? Warning { get; }
 
     protected abstract string ReferenceName { get; }
 
@@ -91,7 +108,7 @@ internal sealed class MlNetPayload : ModelPayload
         : this(ml, transformer, width, new MlNetPixelClassifier(ml, transformer, width)) { }
 
     private MlNetPayload(MLContext ml, ITransformer transformer, int width, MlNetPixelClassifier reference)
-        : base(reference, TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason), reason)
+        : base(reference, TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason), reason, TreeEngine.RowSets)
     {
         this.ml = ml;
         this.transformer = transformer;
@@ -105,7 +122,7 @@ internal sealed class MlNetPayload : ModelPayload
 
 /// <summary>The engine's random forest (<see cref="RandomForest"/>), stored as <see cref="RandomForestFormat"/>; its reference is <see cref="RandomForestVoting"/>.</summary>
 internal sealed class ForestPayload(RandomForestModel forest)
-    : ModelPayload(new RandomForestVoting(forest), FlatTreeClassifier.Forest(forest.FeatureCount, [.. forest.Trees.Select(t => t.ToFlat())], [.. forest.ClassCodes]), "")
+    : ModelPayload(new RandomForestVoting(forest), FlatTreeClassifier.Forest(forest.FeatureCount, [.. forest.Trees.Select(t => t.ToFlat())], [.. forest.ClassCodes]), "", TreeEngine.Walk)
 {
     public RandomForestModel Forest { get; } = forest;
 
