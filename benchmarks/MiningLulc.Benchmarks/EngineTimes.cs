@@ -12,7 +12,7 @@ namespace MiningLulc.Benchmarks;
 /// </summary>
 internal static class EngineTimes
 {
-    public static int Run(int runs)
+    public static int Run(int runs, bool withForest = true, string? only = null)
     {
         const int side = PerformanceBench.BlockSide;
         var (bands, dh) = PerformanceBench.SyntheticBlock(side, side, seed: 3);
@@ -31,10 +31,12 @@ internal static class EngineTimes
             var classes = new byte[count];
             engines.Add((engine.ToString(), () => c.Predict(rows, count, width, classes, [])));
         }
+        if (only is not null) engines.RemoveAll(e => e.Item1 != only);
         const int referenceRows = 2000;
         var refClasses = new byte[referenceRows];
-        engines.Add(("ML.NET reference", () => model.Reference.Predict(rows, referenceRows, width, refClasses, [])));
+        if (only is null) engines.Add(("ML.NET reference", () => model.Reference.Predict(rows, referenceRows, width, refClasses, [])));
         Report(runs, engines, [.. engines.Select(e => e.Item1 == "ML.NET reference" ? referenceRows : count)]);
+        if (!withForest) return 0;
 
         var (forest, forestRows, forestCount) = PerformanceBench.ForestFixture(planes);
         var fw = forest.FeatureSet.Names.Count;

@@ -309,58 +309,61 @@ internal sealed class RowSetEvaluator
         ref var reach = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Reach));
         ref var step = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(steps), stepStart[tree]);
         ref var stepEnd = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(steps), stepStart[tree + 1]);
-        ref var cover0 = ref MemoryMarshal.GetArrayDataReference(cover);
-        ref var planes0 = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Planes));
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<byte>.AllBitsSet.StoreUnsafe(ref reach);
             // Split i's own rows are reach entry i: walk both arrays with one pointer each.
-            for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, 32))
+            for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, Vector256<byte>.Count))
             {
                 var rows = Vector256.LoadUnsafe(ref own);
                 var right = Vector256.LoadUnsafe(ref sets, step.Condition);
                 Vector256.AndNot(rows, right).StoreUnsafe(ref reach, step.Left);
                 (rows & right).StoreUnsafe(ref reach, step.Right);
             }
+            ref var cover0 = ref MemoryMarshal.GetArrayDataReference(cover);
             for (var j = 0; j < planes; j++)
             {
                 var plane = Vector256<byte>.Zero;
                 for (int k = coverStart[tree * planes + j], end = coverStart[tree * planes + j + 1]; k < end; k++)
                     plane |= Vector256.LoadUnsafe(ref reach, Unsafe.Add(ref cover0, k));
-                plane.StoreUnsafe(ref planes0, (nuint)(j * 32));
+                scratch.Planes[j] = plane;
             }
         }
-        else
-        {
-            // The same with the 32-byte sets as two 16-byte halves.
-            Vector128<byte>.AllBitsSet.StoreUnsafe(ref reach);
-            Vector128<byte>.AllBitsSet.StoreUnsafe(ref reach, 16);
-            for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, 32))
-            {
-                var lo = Vector128.LoadUnsafe(ref own);
-                var hi = Vector128.LoadUnsafe(ref own, 16);
-                var rightLo = Vector128.LoadUnsafe(ref sets, step.Condition);
-                var rightHi = Vector128.LoadUnsafe(ref sets, step.Condition + 16);
-                Vector128.AndNot(lo, rightLo).StoreUnsafe(ref reach, step.Left);
-                Vector128.AndNot(hi, rightHi).StoreUnsafe(ref reach, step.Left + 16);
-                (lo & rightLo).StoreUnsafe(ref reach, step.Right);
-                (hi & rightHi).StoreUnsafe(ref reach, step.Right + 16);
-            }
-            for (var j = 0; j < planes; j++)
-            {
-                Vector128<byte> lo = Vector128<byte>.Zero, hi = Vector128<byte>.Zero;
-                for (int k = coverStart[tree * planes + j], end = coverStart[tree * planes + j + 1]; k < end; k++)
-                {
-                    var at = Unsafe.Add(ref cover0, k);
-                    lo |= Vector128.LoadUnsafe(ref reach, at);
-                    hi |= Vector128.LoadUnsafe(ref reach, at + 16);
-                }
-                lo.StoreUnsafe(ref planes0, (nuint)(j * 32));
-                hi.StoreUnsafe(ref planes0, (nuint)(j * 32 + 16));
-            }
-        }
+        else SplitRows128(tree, scratch, ref reach, ref sets, ref step, ref stepEnd);
         if (typeof(TPos) == typeof(byte)) ByteNumbers(scratch.Planes, planes, MemoryMarshal.Cast<TPos, byte>(positions));
         else UShortNumbers(scratch.Planes, planes, MemoryMarshal.Cast<TPos, ushort>(positions));
+    }
+
+    /// <summary><see cref="FindLeaves"/>'s splitting and bit planes with the 32-byte sets as two <see cref="Vector128{T}"/> halves.</summary>
+    private void SplitRows128(int tree, Scratch scratch, ref byte reach, ref byte sets, ref Step step, ref Step stepEnd)
+    {
+        Vector128<byte>.AllBitsSet.StoreUnsafe(ref reach);
+        Vector128<byte>.AllBitsSet.StoreUnsafe(ref reach, 16);
+        for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, 32))
+        {
+            var lo = Vector128.LoadUnsafe(ref own);
+            var hi = Vector128.LoadUnsafe(ref own, 16);
+            var rightLo = Vector128.LoadUnsafe(ref sets, step.Condition);
+            var rightHi = Vector128.LoadUnsafe(ref sets, step.Condition + 16);
+            Vector128.AndNot(lo, rightLo).StoreUnsafe(ref reach, step.Left);
+            Vector128.AndNot(hi, rightHi).StoreUnsafe(ref reach, step.Left + 16);
+            (lo & rightLo).StoreUnsafe(ref reach, step.Right);
+            (hi & rightHi).StoreUnsafe(ref reach, step.Right + 16);
+        }
+        ref var cover0 = ref MemoryMarshal.GetArrayDataReference(cover);
+        ref var planes0 = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Planes));
+        for (var j = 0; j < planes; j++)
+        {
+            Vector128<byte> lo = Vector128<byte>.Zero, hi = Vector128<byte>.Zero;
+            for (int k = coverStart[tree * planes + j], end = coverStart[tree * planes + j + 1]; k < end; k++)
+            {
+                var at = Unsafe.Add(ref cover0, k);
+                lo |= Vector128.LoadUnsafe(ref reach, at);
+                hi |= Vector128.LoadUnsafe(ref reach, at + 16);
+            }
+            lo.StoreUnsafe(ref planes0, (nuint)(j * 32));
+            hi.StoreUnsafe(ref planes0, (nuint)(j * 32 + 16));
+        }
     }
 
     /// <summary>

@@ -29,11 +29,14 @@ public class InferencePathManifestTests(SyntheticRegionFixture region)
         Assert.Equal(0, manifest.RootElement.GetProperty("warnings").GetArrayLength());
     }
 
-    [Fact]
-    public void AModelTheReaderCannotTakeFallsBackToMlNetWithAWarningInTheManifest()
+    private const string FallbackWarning = "the model predicts through ML.NET, much slower than the flat trees, because unexpected pipeline (ColumnCopyingTransformer -> TransformerChain";
+
+    /// <summary>
+    /// The trained pipeline behind one more (harmless) transformer: ML.NET predicts as before, but the
+    /// reader no longer finds the chain it knows, so the flat trees are unavailable.
+    /// </summary>
+    private ClassifierModel ModelTheReaderCannotTake()
     {
-        // The trained pipeline behind one more (harmless) transformer: ML.NET predicts as before, but the
-        // reader no longer finds the chain it knows, so the flat trees are unavailable.
         var ml = new MLContext(seed: 0);
         var zip = Path.Combine(region.NewFolder("model"), "model.zip");
         region.Model.Save(zip);
@@ -43,17 +46,35 @@ public class InferencePathManifestTests(SyntheticRegionFixture region)
         var copy = ml.Transforms.CopyColumns("FeaturesCopy", "Features").Fit(MatrixDataView.Create(ml, [], 0, width));
         var model = new ClassifierModel(ml, new TransformerChain<ITransformer>(copy, trained), region.Model.Card);
         Assert.False(model.UsesFlatTrees);
+        return model;
+    }
 
+    [Fact]
+    public void AModelTheReaderCannotTakeFallsBackToMlNetWithAWarningInTheManifest()
+    {
+        var model = ModelTheReaderCannotTake();
         var output = region.NewFolder("fallback");
         var result = RegionRunner.Run(new RunRequest { RegionDirectory = region.Region, Model = model, OutDirectory = output, Config = region.Config });
         Assert.Equal(6, result.Done);
         var warning = Assert.Single(result.Warnings);
-        Assert.StartsWith("the model predicts through ML.NET, much slower than the flat trees, because unexpected pipeline (ColumnCopyingTransformer -> TransformerChain", warning);
+        Assert.StartsWith(FallbackWarning, warning);
         using var manifest = JsonDocument.Parse(File.ReadAllText(result.ManifestPath));
         var inference = manifest.RootElement.GetProperty("inference");
         Assert.Equal(JsonValueKind.Null, inference.GetProperty("engine").ValueKind);
         Assert.StartsWith("unexpected pipeline (ColumnCopyingTransformer", inference.GetProperty("fallback").GetString());
         Assert.StartsWith("ML.NET (unexpected pipeline", inference.GetProperty("path").GetString());
         Assert.Equal(warning, manifest.RootElement.GetProperty("warnings")[0].GetString());
+    }
+
+    [Fact]
+    public void RunPrintsTheWarning()
+    {
+        var folder = region.NewFolder("cli");
+        var zip = Path.Combine(folder, "fallback.zip");
+        ModelTheReaderCannotTake().Save(zip);
+        var dll = Path.Combine(AppContext.BaseDirectory, "mining-lulc.dll");
+        var (code, output) = Tools.Run("dotnet", dll, "run", "--region", region.Region, "--model", zip, "--out", Path.Combine(folder, "out"), "--workers", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("warning: " + FallbackWarning, output);
     }
 }
