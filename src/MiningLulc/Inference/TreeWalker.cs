@@ -12,7 +12,7 @@ namespace MiningLulc.Inference;
 /// to its tree's class, trees in order, as ML.NET sums them). A forest grown to purity has trees of
 /// thousands of leaves and dozens of levels; walked one row at a time, every level waits for its
 /// node to come from cache and half the levels mispredict the branch (the one-row walk this
-/// replaced ran 4x slower on the forest). Here each step of a lane is a load, a compare and
+/// replaced ran 2.4-3.3x slower on the forest, docs/benchmarks.md). Here each step of a lane is a load, a compare and
 /// an indexed pick of the child (<c>children[x &gt; t]</c>), so the lanes' loads are in flight
 /// together; a leaf is a node that loops to itself (it reads the constant 0 column against
 /// +infinity), so lanes that arrive early just wait for the deepest one.

@@ -26,7 +26,7 @@ internal abstract class ModelPayload
         if (flat is null)
             Warning = $"the model predicts through {ReferenceName}, much slower than the flat trees, because {reason}";
         else if (flat.Engine != fastEngine)
-            Warning = $"the flat trees are walked ({flat.Engine}), several times slower than {fastEngine}: they have more thresholds on a feature, or leaves in a tree, than {fastEngine} takes";
+            Warning = $"the flat trees are walked, over ten times slower than the row sets, because a feature has more than {ByteBins.MaxCuts} thresholds (or a tree more than {1 << RowSetEvaluator.MaxPlanes} leaves)";
     }
 
     /// <summary>The plain classifier the fast one is held to.</summary>
