@@ -38,7 +38,7 @@ internal sealed class TreeWalker
     private readonly int[] roots;
     private readonly int firstLeaf;      // nodes[firstLeaf + l] is leaf l
     private readonly int[] leafClass;    // the class whose sum leaf l adds to
-    private readonly double[] leafValue; // what it adds: the leaf's value, or 1 (a vote)
+    private readonly double[]? leafValue; // what it adds: the leaf's value; null for a forest, whose leaves add 1 (a vote)
 
     /// <param name="treeClass">
     /// Per tree, the class its leaf values add to; null for a forest, whose leaf values are the
@@ -51,7 +51,7 @@ internal sealed class TreeWalker
         var leafCount = trees.Sum(t => t.LeafCount);
         nodes = new FlatNode[splits + leafCount];
         leafClass = new int[leafCount];
-        leafValue = new double[leafCount];
+        leafValue = treeClass is null ? null : new double[leafCount];
         roots = new int[trees.Count];
         int nodeBase = 0, leafBase = 0;
         for (var i = 0; i < trees.Count; i++)
@@ -64,7 +64,8 @@ internal sealed class TreeWalker
             {
                 var self = firstLeaf + leafBase + l;
                 nodes[self] = new FlatNode(2 * width, float.PositiveInfinity, self, self);
-                (leafClass[leafBase + l], leafValue[leafBase + l]) = treeClass is null ? ((int)t.Leaves[l], 1.0) : (treeClass[i], t.Leaves[l]);
+                leafClass[leafBase + l] = treeClass is null ? (int)t.Leaves[l] : treeClass[i];
+                if (leafValue is not null) leafValue[leafBase + l] = t.Leaves[l];
             }
             roots[i] = Child(t.Root);
             nodeBase += t.NodeCount;
@@ -77,6 +78,21 @@ internal sealed class TreeWalker
     /// adds each tree's leaf, in tree order, to <c>sums[class * <paramref name="sumsStride"/> + row]</c>.
     /// </summary>
     public void AddLeafValues(float[] expanded, int count, int stride, double[] sums, int sumsStride)
+    {
+        // Two copies of the loop, picked once: a forest's vote touches one array per leaf, not two (its
+        // 240,000 leaves are walked at random, and the extra array cost the forest about a third).
+        if (leafValue is null) Walk<Votes>(expanded, count, stride, sums, sumsStride);
+        else Walk<Values>(expanded, count, stride, sums, sumsStride);
+    }
+
+    private interface IAdd;
+
+    private struct Votes : IAdd;
+
+    private struct Values : IAdd;
+
+    private void Walk<TAdd>(float[] expanded, int count, int stride, double[] sums, int sumsStride)
+        where TAdd : struct, IAdd
     {
         ref var node0 = ref MemoryMarshal.GetArrayDataReference(nodes);
         ref var x0 = ref MemoryMarshal.GetArrayDataReference(expanded);
@@ -110,20 +126,27 @@ internal sealed class TreeWalker
                     a7 = Step(ref node0, ref r7, a7);
                 }
                 var lanes = Math.Min(Lanes, count - start);
-                Add(sums, sumsStride, start, a0);
-                if (lanes > 1) Add(sums, sumsStride, start + 1, a1);
-                if (lanes > 2) Add(sums, sumsStride, start + 2, a2);
-                if (lanes > 3) Add(sums, sumsStride, start + 3, a3);
-                if (lanes > 4) Add(sums, sumsStride, start + 4, a4);
-                if (lanes > 5) Add(sums, sumsStride, start + 5, a5);
-                if (lanes > 6) Add(sums, sumsStride, start + 6, a6);
-                if (lanes > 7) Add(sums, sumsStride, start + 7, a7);
+                Add<TAdd>(sums, sumsStride, start, a0);
+                if (lanes > 1) Add<TAdd>(sums, sumsStride, start + 1, a1);
+                if (lanes > 2) Add<TAdd>(sums, sumsStride, start + 2, a2);
+                if (lanes > 3) Add<TAdd>(sums, sumsStride, start + 3, a3);
+                if (lanes > 4) Add<TAdd>(sums, sumsStride, start + 4, a4);
+                if (lanes > 5) Add<TAdd>(sums, sumsStride, start + 5, a5);
+                if (lanes > 6) Add<TAdd>(sums, sumsStride, start + 6, a6);
+                if (lanes > 7) Add<TAdd>(sums, sumsStride, start + 7, a7);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Add(double[] sums, int sumsStride, int row, int node) => sums[leafClass[node - firstLeaf] * sumsStride + row] += leafValue[node - firstLeaf];
+    private void Add<TAdd>(double[] sums, int sumsStride, int row, int node)
+        where TAdd : struct, IAdd
+    {
+        var leaf = node - firstLeaf;
+        // typeof(TAdd) is a constant in each copy: the other branch is not compiled in.
+        if (typeof(TAdd) == typeof(Votes)) sums[leafClass[leaf] * sumsStride + row] += 1;
+        else sums[leafClass[leaf] * sumsStride + row] += leafValue![leaf];
+    }
 
     /// <summary>One level: the left child when <c>v &lt;= t</c>, else (NaN too) the right one, picked by index rather than by a branch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
