@@ -36,7 +36,9 @@ public abstract class InferenceBenchmarks
         var planes = FeatureEquivalence.NewPlanes(side * side);
         new FeatureEngine().Compute(bands, dh, side, side, 10, 10, planes);
         var model = Model(planes);
-        classifier = model.FlatTrees!.With(Enum.Parse<TreeEngine>(Engine));
+        var flat = model.FlatTrees!;
+        classifier = new FlatTreeClassifier(flat.Width, flat.Trees, flat.ClassTreeStart, flat.Formula, flat.PlattSlope, flat.PlattOffset, flat.ClassCodes,
+            Enum.Parse<TreeEngine>(Engine));
         var idx = Set.Indices;
         width = idx.Length;
         rows = new float[Rows * width];
@@ -52,7 +54,7 @@ public abstract class InferenceBenchmarks
 /// <summary>The <c>bench</c> classify model: LightGBM multiclass, 100 iterations x 7 classes of 31 leaves, 24 features.</summary>
 public class LightGbmInferenceBenchmarks : InferenceBenchmarks
 {
-    [Params("RowSets", "Masks", "Walk")]
+    [Params("RowSets", "Walk")]
     public override string Engine { get; set; } = "";
 
     protected override int Rows => 20_000;

@@ -18,5 +18,7 @@ if (args.Length > 0 && args[0] == "--verify")
     return ok ? 0 : 1;
 }
 
+if (args.Length > 0 && args[0] == "--engines") return MiningLulc.Benchmarks.EngineTimes.Run(args.Length > 1 ? int.Parse(args[1]) : 5, withForest: !args.Contains("--no-forest"), only: Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : null);
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -42,6 +42,7 @@ internal static class RunCommand
         if (rasters && result.Done > 0) CommandAction.Written("class rasters", SiteRasterWriter.Folder(output));
         CommandAction.Written("manifest", result.ManifestPath);
         if (StageTimes.Summary(result.Sites, result.WriteSeconds) is { } times) Console.WriteLine(times);
+        CommandAction.Warn(result.Warnings);
         foreach (var s in result.Sites.Where(s => s.Outcome == SiteOutcome.Skipped)) Console.Error.WriteLine($"site {s.SiteId} skipped: {s.Reason}");
         return CommandAction.ReportFailures(result.Sites, shard: !shard.IsAll);
     }

@@ -95,68 +95,67 @@ internal sealed class ByteBins
     /// <c>bins[f * stride + row]</c>, each XOR 0x80 so that a signed byte comparison orders them as
     /// unsigned. Rows from <paramref name="count"/> to <paramref name="stride"/> get bin 0.
     /// </summary>
-    public void Bin(ReadOnlySpan<float> rows, int count, Span<byte> bins, int stride, bool vectorized)
+    public void Bin(ReadOnlySpan<float> rows, int count, Span<byte> bins, int stride)
     {
         var width = cuts.Length;
         if (count > stride || bins.Length < width * stride || rows.Length < count * width) throw new ArgumentException("bin buffer too small");
-        if (vectorized)
+        ref var upper0 = ref MemoryMarshal.GetArrayDataReference(upper);
+        ref var chunked0 = ref MemoryMarshal.GetArrayDataReference(chunked);
+        ref var start0 = ref MemoryMarshal.GetArrayDataReference(chunkedStart);
+        ref var nan0 = ref MemoryMarshal.GetArrayDataReference(nanBin);
+        ref var out0 = ref MemoryMarshal.GetReference(bins);
+        for (var i = 0; i < count; i++)
         {
-            ref var upper0 = ref MemoryMarshal.GetArrayDataReference(upper);
-            ref var chunked0 = ref MemoryMarshal.GetArrayDataReference(chunked);
-            ref var start0 = ref MemoryMarshal.GetArrayDataReference(chunkedStart);
-            ref var nan0 = ref MemoryMarshal.GetArrayDataReference(nanBin);
-            ref var out0 = ref MemoryMarshal.GetReference(bins);
-            for (var i = 0; i < count; i++)
+            ref var x0 = ref Unsafe.AsRef(in rows[i * width]);
+            for (var f = 0; f < width; f++)
             {
-                ref var x0 = ref Unsafe.AsRef(in rows[i * width]);
-                for (var f = 0; f < width; f++)
-                {
-                    var x = Unsafe.Add(ref x0, f);
-                    // NaN compares false everywhere (count 0); it takes the NaN bin instead.
-                    var bin = CountBelow(ref Unsafe.Add(ref upper0, f * Chunk), ref Unsafe.Add(ref chunked0, Unsafe.Add(ref start0, f)), x);
-                    if (float.IsNaN(x)) bin = Unsafe.Add(ref nan0, f);
-                    Unsafe.Add(ref out0, f * stride + i) = (byte)(bin ^ 0x80);
-                }
+                var x = Unsafe.Add(ref x0, f);
+                // NaN compares false everywhere (count 0); it takes the NaN bin instead.
+                var bin = CountBelow(ref Unsafe.Add(ref upper0, f * Chunk), ref Unsafe.Add(ref chunked0, Unsafe.Add(ref start0, f)), x);
+                if (float.IsNaN(x)) bin = Unsafe.Add(ref nan0, f);
+                Unsafe.Add(ref out0, f * stride + i) = (byte)(bin ^ 0x80);
             }
-        }
-        else
-        {
-            for (var i = 0; i < count; i++)
-                for (var f = 0; f < width; f++)
-                {
-                    var x = rows[i * width + f];
-                    bins[f * stride + i] = (byte)((float.IsNaN(x) ? nanBin[f] : CountBelow(cuts[f], x)) ^ 0x80);
-                }
         }
         for (var f = 0; f < width; f++) bins.Slice(f * stride + count, stride - count).Fill(0x80);
     }
 
-    /// <summary>How many of the ascending <paramref name="cuts"/> are below <paramref name="x"/> (not NaN): binary search, the spec of the vector count.</summary>
-    internal static int CountBelow(float[] cuts, float x)
-    {
-        int lo = 0, hi = cuts.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (cuts[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-
     /// <summary>
-    /// <see cref="CountBelow(float[], float)"/> in two 16-wide steps: the number of whole chunks
-    /// below <paramref name="x"/> (their last cut is), then the cuts below it in the next chunk.
+    /// How many of a feature's ascending cuts are below <paramref name="x"/> (not NaN), in two 16-wide
+    /// steps: the number of whole chunks below <paramref name="x"/> (their last cut is), then the cuts
+    /// below it in the next chunk.
     /// No data-dependent branch and no chain of dependent loads; up to 256 cuts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CountBelow(ref float upper, ref float chunked, float x)
     {
+        if (!Vector256.IsHardwareAccelerated) return CountBelow128(ref upper, ref chunked, x);
         var v = Vector256.Create(x);
         var whole = BitOperations.PopCount(Vector256.LessThan(Vector256.LoadUnsafe(ref upper), v).ExtractMostSignificantBits()
             | (Vector256.LessThan(Vector256.LoadUnsafe(ref upper, 8), v).ExtractMostSignificantBits() << 8));
         ref var next = ref Unsafe.Add(ref chunked, whole * Chunk);
         return whole * Chunk + BitOperations.PopCount(Vector256.LessThan(Vector256.LoadUnsafe(ref next), v).ExtractMostSignificantBits()
             | (Vector256.LessThan(Vector256.LoadUnsafe(ref next, 8), v).ExtractMostSignificantBits() << 8));
+    }
+
+    /// <summary>
+    /// <see cref="CountBelow(ref float, ref float, float)"/> with <see cref="Vector128{T}"/>, where
+    /// <see cref="Vector256{T}"/> would run in software (ARM64, x86 without AVX2).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CountBelow128(ref float upper, ref float chunked, float x)
+    {
+        var whole = Below16(ref upper, x);
+        return whole * Chunk + Below16(ref Unsafe.Add(ref chunked, whole * Chunk), x);
+    }
+
+    /// <summary>How many of the 16 floats at <paramref name="at"/> are below <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Below16(ref float at, float x)
+    {
+        var v = Vector128.Create(x);
+        return BitOperations.PopCount(Vector128.LessThan(Vector128.LoadUnsafe(ref at), v).ExtractMostSignificantBits()
+            | (Vector128.LessThan(Vector128.LoadUnsafe(ref at, 4), v).ExtractMostSignificantBits() << 4)
+            | (Vector128.LessThan(Vector128.LoadUnsafe(ref at, 8), v).ExtractMostSignificantBits() << 8)
+            | (Vector128.LessThan(Vector128.LoadUnsafe(ref at, 12), v).ExtractMostSignificantBits() << 12));
     }
 }

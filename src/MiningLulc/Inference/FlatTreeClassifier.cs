@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace MiningLulc.Inference;
 
@@ -42,23 +40,14 @@ internal readonly struct FlatNode(int feature, float threshold, int left, int ri
 /// <summary>How <see cref="FlatTreeClassifier"/> finds each tree's leaf.</summary>
 internal enum TreeEngine
 {
-    /// <summary>Row sets when they apply (and vectors are hardware-accelerated); else leaf masks when every tree has at most 32 leaves (and the table is not huge); else walking.</summary>
-    Auto,
-
-    /// <summary>Walk each tree from the root, several rows at a time (any tree size).</summary>
-    Walk,
-
-    /// <summary><see cref="LeafMaskEvaluator"/> with <see cref="System.Runtime.Intrinsics.Vector256{T}"/>.</summary>
-    Masks,
-
-    /// <summary><see cref="LeafMaskEvaluator"/> lane by lane: the scalar twin of <see cref="Masks"/>.</summary>
-    MasksScalar,
-
-    /// <summary><see cref="RowSetEvaluator"/>: 256 rows at a time as bit sets (any tree size; at most 254 thresholds per feature).</summary>
+    /// <summary>
+    /// <see cref="RowSetEvaluator"/>: 256 rows at a time as bit sets (any tree size; at most 254
+    /// thresholds per feature, which LightGBM's 255-bin histograms guarantee). The fast path.
+    /// </summary>
     RowSets,
 
-    /// <summary><see cref="RowSetEvaluator"/> with scalar binning and leaf numbering: the twin of <see cref="RowSets"/>.</summary>
-    RowSetsScalar,
+    /// <summary><see cref="TreeWalker"/>: every tree walked, eight rows at a time (any tree, and a forest's votes).</summary>
+    Walk,
 }
 
 /// <summary>
@@ -68,11 +57,13 @@ internal enum TreeEngine
 /// rounded to float, exactly as ML.NET's <c>TreeEnsembleModelParameters</c> does; then the output
 /// formula and the arg-max (first maximal non-NaN score wins) follow ML.NET bit for bit.
 /// <para>
-/// Three ways to find the leaves, same result: <see cref="RowSetEvaluator"/> (256 rows at a time as
-/// bit sets; any tree size, at most 254 thresholds per feature, which LightGBM's and FastTree's
-/// 255-bin histograms guarantee: the default), <see cref="LeafMaskEvaluator"/> for trees of at most
-/// 32 leaves, and walking for any tree. All work tree-outer, row-inner over blocks of rows so a
-/// tree's data and the block's features stay in cache.
+/// Two ways to find the leaves, same result: <see cref="RowSetEvaluator"/> (256 rows at a time as
+/// bit sets; any tree size, at most 254 thresholds per feature: the fast path, taken whenever it
+/// can), and <see cref="TreeWalker"/> for what it cannot take: a random forest's votes
+/// (<see cref="Forest"/>, <see cref="ScoreFormula.Votes"/>; thousands of distinct thresholds per
+/// feature) and ensembles with more thresholds on a feature than the row sets' byte bins hold.
+/// Both work tree-outer, row-inner over blocks of rows so a tree's data and the block's features
+/// stay in cache. docs/benchmarks.md has the figures that chose these two.
 /// </para>
 /// <para>
 /// Walking: every split sends NaN one fixed way, as ML.NET does (LightGBM splits may send it
@@ -82,34 +73,12 @@ internal enum TreeEngine
 /// <c>[x, -x, 0]</c> (<see cref="Stride"/> floats; the constant 0 serves splits that always go one
 /// way) block by block.
 /// </para>
-/// <para>
-/// A random forest (<see cref="Forest"/>, <see cref="ScoreFormula.Votes"/>) is walked by
-/// <see cref="VoteWalker"/>: every tree votes for the class index in its leaf, and the scores are
-/// the vote fractions.
-/// </para>
 /// Immutable; <see cref="Predict(float[], int, int, Span{byte}, Span{float})"/> is thread-safe (scratch per call).
 /// </summary>
 internal sealed class FlatTreeClassifier : IPixelClassifier
 {
-    /// <summary>Rows evaluated together: their expanded features (~25 KB for 24 features) stay in L1.</summary>
-    public const int BlockRows = 64;
-
-    /// <summary>Rows per block with leaf masks: per-row masks of a tree group (16 KB) and the block's bins (12 KB) stay in L1.</summary>
-    public const int MaskBlockRows = 128;
-
-    private readonly IReadOnlyList<FlatTree> trees;
-    private readonly FlatNode[] nodes;
-    private readonly double[] leaves;
-    private readonly int[] roots;
-    private readonly int[] classTreeStart;
-    private readonly int[] treeClass;
-    private readonly ScoreFormula formula;
-    private readonly double[] plattSlope;
-    private readonly double[] plattOffset;
-    private readonly byte[] classCodes;
-    private readonly LeafMaskEvaluator? masks;
     private readonly RowSetEvaluator? rowSets;
-    private readonly VoteWalker? votes;
+    private readonly TreeWalker? walker;
 
     /// <param name="width">Features per input row.</param>
     /// <param name="trees">All trees, class by class, each class's in ML.NET's summation order.</param>
@@ -118,9 +87,13 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     /// <param name="plattSlope">Per class, for <see cref="ScoreFormula.ProbabilityNormalization"/>.</param>
     /// <param name="plattOffset">Per class, for <see cref="ScoreFormula.ProbabilityNormalization"/>.</param>
     /// <param name="classCodes">Class code written for score index <c>c</c>.</param>
-    /// <param name="engine">How leaves are found.</param>
+    /// <param name="engine">
+    /// How leaves are found; null (what models use): the row sets when they can take the trees,
+    /// else the walk. Naming one is for comparing them (tests, benchmarks); an engine that cannot
+    /// take the trees is an <see cref="ArgumentException"/>.
+    /// </param>
     public FlatTreeClassifier(int width, IReadOnlyList<FlatTree> trees, int[] classTreeStart,
-        ScoreFormula formula, double[] plattSlope, double[] plattOffset, byte[] classCodes, TreeEngine engine = TreeEngine.Auto)
+        ScoreFormula formula, double[] plattSlope, double[] plattOffset, byte[] classCodes, TreeEngine? engine = null)
     {
         var classes = classCodes.Length;
         if (classes < 1 || classTreeStart.Length != classes + 1 || classTreeStart[0] != 0 || classTreeStart[^1] != trees.Count)
@@ -129,62 +102,41 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             if (classTreeStart[c] > classTreeStart[c + 1]) throw new ArgumentException("inconsistent class / tree layout");
         if (formula == ScoreFormula.ProbabilityNormalization && (plattSlope.Length != classes || plattOffset.Length != classes))
             throw new ArgumentException("one Platt calibrator per class expected");
-        if (formula == ScoreFormula.Votes && (classTreeStart[1] != trees.Count || engine is not (TreeEngine.Auto or TreeEngine.Walk)))
+        if (formula == ScoreFormula.Votes && (classTreeStart[1] != trees.Count || engine == TreeEngine.RowSets))
             throw new ArgumentException("a forest's trees all vote (use Forest), and only the walk counts votes");
         foreach (var t in trees)
             if (!t.IsValid(width, out var reason)) throw new ArgumentException(reason);
+        if (formula == ScoreFormula.Votes && trees.Any(t => t.Leaves.Any(v => !(v >= 0 && v < classes && v == Math.Floor(v)))))
+            throw new ArgumentException("a leaf votes for a class the forest does not have");
         Width = width;
         Stride = 2 * width + 1;
-        this.trees = trees;
-        this.classTreeStart = classTreeStart;
-        treeClass = new int[trees.Count];
-        for (var c = 0; c < classes; c++)
-            for (var t = classTreeStart[c]; t < classTreeStart[c + 1]; t++) treeClass[t] = c;
-        this.formula = formula;
-        this.plattSlope = plattSlope;
-        this.plattOffset = plattOffset;
-        this.classCodes = classCodes;
+        Trees = trees;
+        ClassTreeStart = classTreeStart;
+        Formula = formula;
+        PlattSlope = plattSlope;
+        PlattOffset = plattOffset;
+        ClassCodes = classCodes;
+        NodeCount = trees.Sum(t => t.NodeCount);
 
-        var nodeList = new List<FlatNode>();
-        var leafList = new List<double>();
-        roots = new int[trees.Count];
-        for (var i = 0; i < trees.Count; i++)
+        // Grown to purity on exact midpoints, a forest has thousands of distinct thresholds per feature:
+        // beyond the row sets' byte bins (and the row sets add leaf values; they do not count votes). It walks.
+        if (formula != ScoreFormula.Votes && engine != TreeEngine.Walk)
         {
-            var t = trees[i];
-            int nodeBase = nodeList.Count, leafBase = leafList.Count;
-            int Child(int c) => c >= 0 ? nodeBase + c : ~(leafBase + ~c);
-            for (var n = 0; n < t.NodeCount; n++)
-                nodeList.Add(Split(width, t.Feature[n], t.Threshold[n], t.NanLeft[n], Child(t.Left[n]), Child(t.Right[n])));
-            leafList.AddRange(t.Leaves);
-            roots[i] = Child(t.Root);
+            rowSets = RowSetEvaluator.TryCreate(width, trees);
+            if (rowSets is null && engine == TreeEngine.RowSets) throw new ArgumentException("too many thresholds on a feature (or leaves in a tree) for row sets");
         }
-        nodes = [.. nodeList];
-        leaves = [.. leafList];
-        if (formula == ScoreFormula.Votes && leaves.Any(v => !(v >= 0 && v < classes && v == Math.Floor(v))))
-            throw new ArgumentException("a leaf votes for a class the forest does not have");
-
-        Engine = engine;
-        if (formula == ScoreFormula.Votes)
+        if (rowSets is null)
         {
-            // Grown to purity on exact midpoints, a forest has thousands of distinct thresholds per feature and
-            // trees of thousands of leaves: beyond the row sets' byte bins and the masks' 32 leaves. It walks.
-            Engine = TreeEngine.Walk;
-            votes = new VoteWalker(width, trees);
-            return;
+            int[]? treeClass = null;
+            if (formula != ScoreFormula.Votes)
+            {
+                treeClass = new int[trees.Count];
+                for (var c = 0; c < classes; c++)
+                    for (var t = classTreeStart[c]; t < classTreeStart[c + 1]; t++) treeClass[t] = c;
+            }
+            walker = new TreeWalker(width, trees, treeClass);
         }
-        if (engine is TreeEngine.Auto or TreeEngine.RowSets or TreeEngine.RowSetsScalar)
-        {
-            // Without hardware vectors the row sets run in software; Auto then keeps the older engines.
-            if (engine != TreeEngine.Auto || Vector256.IsHardwareAccelerated) rowSets = RowSetEvaluator.TryCreate(width, trees);
-            if (rowSets is null && engine != TreeEngine.Auto) throw new ArgumentException("too many thresholds on a feature (or leaves in a tree) for row sets");
-            if (rowSets is not null) Engine = engine == TreeEngine.Auto ? TreeEngine.RowSets : engine;
-        }
-        if (rowSets is null && engine is TreeEngine.Auto or TreeEngine.Masks or TreeEngine.MasksScalar)
-        {
-            masks = LeafMaskEvaluator.TryCreate(width, trees);
-            if (masks is null && engine != TreeEngine.Auto) throw new ArgumentException("trees too large for leaf masks");
-            Engine = masks is null ? TreeEngine.Walk : engine == TreeEngine.Auto ? TreeEngine.Masks : engine;
-        }
+        Engine = rowSets is not null ? TreeEngine.RowSets : TreeEngine.Walk;
     }
 
     /// <summary>
@@ -196,24 +148,20 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     {
         var start = new int[classCodes.Length + 1];
         Array.Fill(start, trees.Count, 1, classCodes.Length);
-        return new FlatTreeClassifier(width, trees, start, ScoreFormula.Votes, [], [], classCodes, TreeEngine.Walk);
+        return new FlatTreeClassifier(width, trees, start, ScoreFormula.Votes, [], [], classCodes);
     }
 
-    /// <summary>The same model evaluated by another engine (for tests and benchmarks).</summary>
-    public FlatTreeClassifier With(TreeEngine engine) =>
-        new(Width, trees, classTreeStart, formula, plattSlope, plattOffset, classCodes, engine);
-
-    /// <summary>The engine in use (never <see cref="TreeEngine.Auto"/>).</summary>
+    /// <summary>The engine in use.</summary>
     public TreeEngine Engine { get; }
 
     /// <summary>The trees, class by class (the constructor's arguments, as the model describes itself).</summary>
-    public IReadOnlyList<FlatTree> Trees => trees;
+    public IReadOnlyList<FlatTree> Trees { get; }
 
-    public int[] ClassTreeStart => classTreeStart;
-    public ScoreFormula Formula => formula;
-    public double[] PlattSlope => plattSlope;
-    public double[] PlattOffset => plattOffset;
-    public byte[] ClassCodes => classCodes;
+    public int[] ClassTreeStart { get; }
+    public ScoreFormula Formula { get; }
+    public double[] PlattSlope { get; }
+    public double[] PlattOffset { get; }
+    public byte[] ClassCodes { get; }
 
     /// <summary>
     /// The walk form of one ML.NET split (<c>x &lt;= t</c> goes <paramref name="left"/>; NaN goes left
@@ -237,12 +185,11 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
     /// <summary>Floats per expanded row: <c>[x, -x, 0]</c>.</summary>
     public int Stride { get; }
 
-    public int ScoreCount => classCodes.Length;
-    public int TreeCount => trees.Count;
-    public int NodeCount => nodes.Length;
+    public int ScoreCount => ClassCodes.Length;
+    public int TreeCount => Trees.Count;
 
-    /// <summary>Leaves of the largest tree.</summary>
-    public int MaxLeaves => trees.Max(t => t.LeafCount);
+    /// <summary>Splits of all trees.</summary>
+    public int NodeCount { get; }
 
     public void Predict(float[] rows, int count, int width, Span<byte> classes, Span<float> scores) =>
         Predict(rows.AsSpan(), count, width, classes, scores);
@@ -255,28 +202,24 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var k = ScoreCount;
         if (!scores.IsEmpty && scores.Length < (long)count * k) throw new ArgumentException("score buffer smaller than count x classes");
 
-        var block = rowSets is not null ? RowSetEvaluator.BlockRows : masks is not null ? MaskBlockRows
-            : votes is not null ? Math.Clamp(count, 1, VoteWalker.BlockRows) : BlockRows;
-        var walking = rowSets is null && masks is null;
-        // A forest's blocks are large (VoteWalker.BlockRows): its buffers come from the pool, not the large-object heap per call.
-        var expanded = walking ? ArrayPool<float>.Shared.Rent(block * Stride) : [];
-        var bins = masks is null ? [] : new int[width * block];
-        var leafIndex = masks is null ? [] : new int[block * LeafMaskEvaluator.Lanes];
+        // The walk's blocks are large (TreeWalker.BlockRows): its buffers come from the pool, not the large-object heap per call.
+        var block = rowSets is not null ? RowSetEvaluator.BlockRows : Math.Clamp(count, 1, TreeWalker.BlockRows);
+        var expanded = walker is not null ? ArrayPool<float>.Shared.Rent(block * Stride) : [];
         using var rowSetScratch = rowSets?.NewScratch();
         var sums = ArrayPool<double>.Shared.Rent(k * block);
         try
         {
-            PredictBlocks(rows, count, classes, scores, block, expanded, bins, leafIndex, rowSetScratch, sums);
+            PredictBlocks(rows, count, classes, scores, block, expanded, rowSetScratch, sums);
         }
         finally
         {
-            if (walking) ArrayPool<float>.Shared.Return(expanded);
+            if (walker is not null) ArrayPool<float>.Shared.Return(expanded);
             ArrayPool<double>.Shared.Return(sums);
         }
     }
 
     private void PredictBlocks(ReadOnlySpan<float> rows, int count, Span<byte> classes, Span<float> scores, int block,
-        float[] expanded, int[] bins, int[] leafIndex, RowSetEvaluator.Scratch? rowSetScratch, double[] sums)
+        float[] expanded, RowSetEvaluator.Scratch? rowSetScratch, double[] sums)
     {
         var width = Width;
         var k = ScoreCount;
@@ -286,24 +229,17 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             var n = Math.Min(block, count - start);
             var part = rows.Slice(start * width, n * width);
             Array.Clear(sums, 0, k * block);
-            if (rowSets is not null)
-                rowSets.AddLeafValues(part, n, classTreeStart, sums, rowSetScratch!, vectorized: Engine == TreeEngine.RowSets);
-            else if (masks is not null)
-            {
-                masks.Bin(part, n, bins, block);
-                masks.AddLeafValues(bins, n, treeClass, sums, block, leafIndex, vectorized: Engine == TreeEngine.Masks);
-            }
+            if (rowSets is not null) rowSets.AddLeafValues(part, n, ClassTreeStart, sums, rowSetScratch!);
             else
             {
                 Expand(part, n, expanded);
-                if (votes is not null) votes.CountVotes(expanded, n, Stride, sums, block);
-                else SumTrees(expanded, n, sums);
+                walker!.AddLeafValues(expanded, n, Stride, sums, block);
             }
             for (var i = 0; i < n; i++)
             {
                 for (var c = 0; c < k; c++) rowScores[c] = (float)sums[c * block + i];
                 var best = Finish(rowScores);
-                classes[start + i] = best < 0 ? (byte)0 : classCodes[best];
+                classes[start + i] = best < 0 ? (byte)0 : ClassCodes[best];
                 if (!scores.IsEmpty) rowScores.CopyTo(scores.Slice((start + i) * k, k));
             }
         }
@@ -318,7 +254,7 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var w = Width;
         var points = new List<float>[w];
         for (var f = 0; f < w; f++) points[f] = [0f];
-        foreach (var t in trees)
+        foreach (var t in Trees)
             for (var n = 0; n < t.NodeCount; n++) points[t.Feature[n]].Add(t.Threshold[n]);
         var rng = new Random(seed);
         var rows = new float[count * w];
@@ -351,48 +287,14 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         }
     }
 
-    /// <summary>Per class and row, the sum of the class's trees in tree order (double, as ML.NET adds them).</summary>
-    private void SumTrees(float[] expanded, int n, double[] sums)
-    {
-        ref var node0 = ref MemoryMarshal.GetArrayDataReference(nodes);
-        ref var leaf0 = ref MemoryMarshal.GetArrayDataReference(leaves);
-        ref var x0 = ref MemoryMarshal.GetArrayDataReference(expanded);
-        var stride = Stride;
-        for (var c = 0; c < ScoreCount; c++)
-        {
-            ref var sum0 = ref sums[c * BlockRows];
-            for (var t = classTreeStart[c]; t < classTreeStart[c + 1]; t++)
-            {
-                var root = roots[t];
-                for (var i = 0; i < n; i++)
-                {
-                    ref var row = ref Unsafe.Add(ref x0, i * stride);
-                    var leaf = Walk(ref node0, ref row, root);
-                    Unsafe.Add(ref sum0, i) += Unsafe.Add(ref leaf0, leaf);
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Walk(ref FlatNode node0, ref float row, int node)
-    {
-        while (node >= 0)
-        {
-            ref var split = ref Unsafe.Add(ref node0, node);
-            node = Unsafe.Add(ref row, split.Feature) <= split.Threshold ? split.Left : split.Right;
-        }
-        return ~node;
-    }
-
     /// <summary>Applies the output formula to the class sums in place; returns the arg-max (-1 if no score is a number).</summary>
     private int Finish(Span<float> s)
     {
-        switch (formula)
+        switch (Formula)
         {
             case ScoreFormula.ProbabilityNormalization:
                 for (var c = 0; c < s.Length; c++)
-                    s[c] = float.IsNaN(s[c]) ? s[c] : (float)(1.0 / (1.0 + Math.Exp(plattSlope[c] * s[c] + plattOffset[c])));
+                    s[c] = float.IsNaN(s[c]) ? s[c] : (float)(1.0 / (1.0 + Math.Exp(PlattSlope[c] * s[c] + PlattOffset[c])));
                 NormalizeSumToOne(s);
                 break;
             case ScoreFormula.Softmax:
@@ -400,10 +302,10 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
                 break;
             case ScoreFormula.Votes:
                 // s holds vote counts (exact in float); the same division as the reference walk's.
-                for (var c = 0; c < s.Length; c++) s[c] = (float)(s[c] / (double)trees.Count);
+                for (var c = 0; c < s.Length; c++) s[c] = (float)(s[c] / (double)Trees.Count);
                 break;
             default:
-                Debug.Assert(formula == ScoreFormula.Raw);
+                Debug.Assert(Formula == ScoreFormula.Raw);
                 break;
         }
         return ArgMax(s);

@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace MiningLulc.Inference;
 
@@ -26,6 +25,12 @@ namespace MiningLulc.Inference;
 /// (FastForest's, hundreds of leaves) cost a few instructions per row and split, where walking them
 /// missed the cache and the branch predictor at every level. Needs at most
 /// <see cref="ByteBins.MaxCuts"/> thresholds per feature and at most 2^<see cref="MaxPlanes"/> leaves per tree.
+/// </para>
+/// <para>
+/// A row set is 32 bytes, held as one <see cref="Vector256{T}"/> where that is hardware-accelerated
+/// (AVX2) and as two <see cref="Vector128{T}"/> elsewhere (ARM64, x86 without AVX2), where
+/// <see cref="Vector256{T}"/> runs in software and the row sets ran slower than the walk
+/// (docs/benchmarks.md). Same bits either way; the JIT keeps only the branch for its host.
 /// </para>
 /// Immutable and thread-safe; scratch comes from <see cref="NewScratch"/>, one per thread.
 /// </summary>
@@ -170,14 +175,12 @@ internal sealed class RowSetEvaluator
     /// For <paramref name="count"/> (at most <see cref="BlockRows"/>) rows: adds each tree's exit-leaf
     /// value to <c>sums[c * BlockRows + row]</c>, where the trees of class <c>c</c> are
     /// <c>classTreeStart[c] .. classTreeStart[c + 1]</c>, in tree order (so each sum is ML.NET's).
-    /// <paramref name="vectorized"/> false runs the scalar twins of binning and of turning bit planes into leaf numbers.
     /// </summary>
-    public void AddLeafValues(ReadOnlySpan<float> rows, int count, int[] classTreeStart, Span<double> sums, Scratch scratch, bool vectorized)
+    public void AddLeafValues(ReadOnlySpan<float> rows, int count, int[] classTreeStart, Span<double> sums, Scratch scratch)
     {
         if (count > BlockRows || sums.Length < (classTreeStart.Length - 1) * BlockRows) throw new ArgumentException("block larger than BlockRows or sums too small");
-        bins.Bin(rows, count, scratch.Bins, BlockRows, vectorized);
+        bins.Bin(rows, count, scratch.Bins, BlockRows);
         BuildRowSets(scratch.Bins, scratch.Sets);
-        vectorized &= Avx2.IsSupported;
         for (var c = 0; c + 1 < classTreeStart.Length; c++)
         {
             var sum = sums.Slice(c * BlockRows, BlockRows);
@@ -188,13 +191,13 @@ internal sealed class RowSetEvaluator
                 if (planes <= 8)
                 {
                     var positions = MemoryMarshal.AsBytes(scratch.Positions.AsSpan());
-                    for (var t = t0; t < t1; t++) FindLeaves(t, scratch, positions.Slice((t - t0) * BlockRows, BlockRows), vectorized);
+                    for (var t = t0; t < t1; t++) FindLeaves(t, scratch, positions.Slice((t - t0) * BlockRows, BlockRows));
                     AddValues(t0, t1, positions, sum);
                 }
                 else
                 {
                     var positions = scratch.Positions.AsSpan();
-                    for (var t = t0; t < t1; t++) FindLeaves(t, scratch, positions.Slice((t - t0) * BlockRows, BlockRows), vectorized);
+                    for (var t = t0; t < t1; t++) FindLeaves(t, scratch, positions.Slice((t - t0) * BlockRows, BlockRows));
                     AddValues(t0, t1, positions, sum);
                 }
             }
@@ -208,6 +211,11 @@ internal sealed class RowSetEvaluator
     /// </summary>
     private void BuildRowSets(byte[] binBuffer, Vector256<byte>[] sets)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            BuildRowSets128(binBuffer, sets);
+            return;
+        }
         ref var set0 = ref MemoryMarshal.GetArrayDataReference(sets);
         for (var f = 0; f < bins.Width; f++)
         {
@@ -235,6 +243,46 @@ internal sealed class RowSetEvaluator
     }
 
     /// <summary>
+    /// <see cref="BuildRowSets"/> with <see cref="Vector128{T}"/>: 16 rows per comparison, written as
+    /// bit <c>r % 16</c> of 16-bit word <c>r / 16</c> (the same bits, little-endian). Each 16-row
+    /// chunk of bins is loaded once and compared with every threshold of its feature.
+    /// </summary>
+    private void BuildRowSets128(byte[] binBuffer, Vector256<byte>[] sets)
+    {
+        ref var set0 = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(sets));
+        const int setBytes = 32;
+        for (var f = 0; f < bins.Width; f++)
+        {
+            ref var b = ref Unsafe.As<byte, sbyte>(ref binBuffer[f * BlockRows]);
+            var n = bins.CutCount(f);
+            ref var above = ref Unsafe.As<byte, ushort>(ref Unsafe.Add(ref set0, aboveSlot[f] * setBytes));
+            for (var q = 0; q < BlockRows / 16; q++)
+            {
+                var chunk = Vector128.LoadUnsafe(ref b, (nuint)(q * 16));
+                var threshold = Vector128.Create(unchecked((sbyte)0x80)); // bin 0, biased
+                for (var c = 0; c <= n; c++, threshold += Vector128<sbyte>.One)
+                    Unsafe.Add(ref above, c * (setBytes / 2) + q) = (ushort)Vector128.GreaterThan(chunk, threshold).ExtractMostSignificantBits();
+            }
+            if (numberSlot[f] < 0) continue;
+            ref var aboveBytes = ref Unsafe.Add(ref set0, aboveSlot[f] * setBytes);
+            ref var nan = ref Unsafe.Add(ref aboveBytes, n * setBytes);
+            var nanLo = Vector128.LoadUnsafe(ref nan);
+            var nanHi = Vector128.LoadUnsafe(ref nan, 16);
+            ref var number = ref Unsafe.Add(ref set0, numberSlot[f] * setBytes);
+            for (var c = 0; c < n; c++)
+            {
+                ref var a = ref Unsafe.Add(ref aboveBytes, c * setBytes);
+                Vector128.AndNot(Vector128.LoadUnsafe(ref a), nanLo).StoreUnsafe(ref number, (nuint)(c * setBytes));
+                Vector128.AndNot(Vector128.LoadUnsafe(ref a, 16), nanHi).StoreUnsafe(ref number, (nuint)(c * setBytes + 16));
+            }
+            (~nanLo).StoreUnsafe(ref number, (nuint)(n * setBytes));
+            (~nanHi).StoreUnsafe(ref number, (nuint)(n * setBytes + 16));
+        }
+        Vector128<byte>.AllBitsSet.StoreUnsafe(ref set0, (nuint)(everySlot * setBytes));
+        Vector128<byte>.AllBitsSet.StoreUnsafe(ref set0, (nuint)(everySlot * setBytes + 16));
+    }
+
+    /// <summary>
     /// Writes the rows whose (biased) bin is above <paramref name="threshold"/>: bit <c>r % 32</c> of
     /// 32-bit word <c>r / 32</c> for row <c>r</c>. Word by word: assembling a vector from the eight
     /// masks would cost more than the eight stores.
@@ -254,52 +302,84 @@ internal sealed class RowSetEvaluator
     }
 
     /// <summary>Tree <paramref name="tree"/>'s leaf number for every row of the block (byte or ushort positions).</summary>
-    private void FindLeaves<TPos>(int tree, Scratch scratch, Span<TPos> positions, bool vectorized)
+    private void FindLeaves<TPos>(int tree, Scratch scratch, Span<TPos> positions)
         where TPos : unmanaged
     {
         ref var sets = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Sets));
         ref var reach = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Reach));
         ref var step = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(steps), stepStart[tree]);
         ref var stepEnd = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(steps), stepStart[tree + 1]);
-        Vector256<byte>.AllBitsSet.StoreUnsafe(ref reach);
-        // Split i's own rows are reach entry i: walk both arrays with one pointer each.
-        for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, Vector256<byte>.Count))
+        if (Vector256.IsHardwareAccelerated)
         {
-            var rows = Vector256.LoadUnsafe(ref own);
-            var right = Vector256.LoadUnsafe(ref sets, step.Condition);
-            Vector256.AndNot(rows, right).StoreUnsafe(ref reach, step.Left);
-            (rows & right).StoreUnsafe(ref reach, step.Right);
+            Vector256<byte>.AllBitsSet.StoreUnsafe(ref reach);
+            // Split i's own rows are reach entry i: walk both arrays with one pointer each.
+            for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, Vector256<byte>.Count))
+            {
+                var rows = Vector256.LoadUnsafe(ref own);
+                var right = Vector256.LoadUnsafe(ref sets, step.Condition);
+                Vector256.AndNot(rows, right).StoreUnsafe(ref reach, step.Left);
+                (rows & right).StoreUnsafe(ref reach, step.Right);
+            }
+            ref var cover0 = ref MemoryMarshal.GetArrayDataReference(cover);
+            for (var j = 0; j < planes; j++)
+            {
+                var plane = Vector256<byte>.Zero;
+                for (int k = coverStart[tree * planes + j], end = coverStart[tree * planes + j + 1]; k < end; k++)
+                    plane |= Vector256.LoadUnsafe(ref reach, Unsafe.Add(ref cover0, k));
+                scratch.Planes[j] = plane;
+            }
         }
-        ref var cover0 = ref MemoryMarshal.GetArrayDataReference(cover);
-        for (var j = 0; j < planes; j++)
-        {
-            var plane = Vector256<byte>.Zero;
-            for (int k = coverStart[tree * planes + j], end = coverStart[tree * planes + j + 1]; k < end; k++)
-                plane |= Vector256.LoadUnsafe(ref reach, Unsafe.Add(ref cover0, k));
-            scratch.Planes[j] = plane;
-        }
-        if (!vectorized) NumbersScalar(scratch.Planes, planes, positions);
-        else if (typeof(TPos) == typeof(byte)) ByteNumbers(scratch.Planes, planes, MemoryMarshal.Cast<TPos, byte>(positions));
+        else SplitRows128(tree, scratch, ref reach, ref sets, ref step, ref stepEnd);
+        if (typeof(TPos) == typeof(byte)) ByteNumbers(scratch.Planes, planes, MemoryMarshal.Cast<TPos, byte>(positions));
         else UShortNumbers(scratch.Planes, planes, MemoryMarshal.Cast<TPos, ushort>(positions));
     }
 
-    /// <summary>Per row, the number whose bit <c>j</c> is the row's bit in plane <c>j</c>: the spec of the vector forms.</summary>
-    private static void NumbersScalar<TPos>(Vector256<byte>[] planeSets, int planes, Span<TPos> positions)
-        where TPos : unmanaged
+    /// <summary><see cref="FindLeaves"/>'s splitting and bit planes with the 32-byte sets as two <see cref="Vector128{T}"/> halves.</summary>
+    private void SplitRows128(int tree, Scratch scratch, ref byte reach, ref byte sets, ref Step step, ref Step stepEnd)
     {
-        for (var r = 0; r < BlockRows; r++)
+        Vector128<byte>.AllBitsSet.StoreUnsafe(ref reach);
+        Vector128<byte>.AllBitsSet.StoreUnsafe(ref reach, 16);
+        for (ref var own = ref reach; Unsafe.IsAddressLessThan(ref step, ref stepEnd); step = ref Unsafe.Add(ref step, 1), own = ref Unsafe.Add(ref own, 32))
         {
-            var number = 0;
-            for (var j = 0; j < planes; j++) number |= (planeSets[j].AsUInt64().GetElement(r >> 6) >> (r & 63) & 1) == 0 ? 0 : 1 << j;
-            if (typeof(TPos) == typeof(byte)) Unsafe.As<TPos, byte>(ref positions[r]) = (byte)number;
-            else Unsafe.As<TPos, ushort>(ref positions[r]) = (ushort)number;
+            var lo = Vector128.LoadUnsafe(ref own);
+            var hi = Vector128.LoadUnsafe(ref own, 16);
+            var rightLo = Vector128.LoadUnsafe(ref sets, step.Condition);
+            var rightHi = Vector128.LoadUnsafe(ref sets, step.Condition + 16);
+            Vector128.AndNot(lo, rightLo).StoreUnsafe(ref reach, step.Left);
+            Vector128.AndNot(hi, rightHi).StoreUnsafe(ref reach, step.Left + 16);
+            (lo & rightLo).StoreUnsafe(ref reach, step.Right);
+            (hi & rightHi).StoreUnsafe(ref reach, step.Right + 16);
+        }
+        ref var cover0 = ref MemoryMarshal.GetArrayDataReference(cover);
+        ref var planes0 = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(scratch.Planes));
+        for (var j = 0; j < planes; j++)
+        {
+            Vector128<byte> lo = Vector128<byte>.Zero, hi = Vector128<byte>.Zero;
+            for (int k = coverStart[tree * planes + j], end = coverStart[tree * planes + j + 1]; k < end; k++)
+            {
+                var at = Unsafe.Add(ref cover0, k);
+                lo |= Vector128.LoadUnsafe(ref reach, at);
+                hi |= Vector128.LoadUnsafe(ref reach, at + 16);
+            }
+            lo.StoreUnsafe(ref planes0, (nuint)(j * 32));
+            hi.StoreUnsafe(ref planes0, (nuint)(j * 32 + 16));
         }
     }
 
-    /// <summary>Bit planes to byte numbers, 32 rows per vector: each byte lane picks its row's bit out of the plane's 32-bit word (AVX2 byte shuffle).</summary>
+    /// <summary>
+    /// Bit planes to byte numbers, 32 rows per vector: each byte lane picks its row's bit out of the
+    /// plane's 32-bit word. The word is broadcast, so its four bytes sit in both 128-bit halves, and
+    /// the shuffle's indices (bytes 0 and 1 of the low half, 2 and 3 of the high half: 18 and 19)
+    /// never cross a half: the JIT emits one in-lane byte shuffle (vpshufb) with AVX2, and the
+    /// portable <see cref="Vector256.Shuffle(Vector256{byte}, Vector256{byte})"/> runs everywhere else.
+    /// </summary>
     private static void ByteNumbers(Vector256<byte>[] planeSets, int planes, Span<byte> positions)
     {
-        var spread = Vector256.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            ByteNumbers128(planeSets, planes, positions);
+            return;
+        }
         var bit = Vector256.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
         ref var words = ref Unsafe.As<Vector256<byte>, uint>(ref MemoryMarshal.GetArrayDataReference(planeSets));
         ref var out0 = ref MemoryMarshal.GetReference(positions);
@@ -308,8 +388,9 @@ internal sealed class RowSetEvaluator
             var number = Vector256<byte>.Zero;
             for (var j = 0; j < planes; j++)
             {
-                // The word's four bytes sit in both 128-bit halves of the broadcast, so the in-lane shuffle reaches them.
-                var spreadWord = Avx2.Shuffle(Vector256.Create(Unsafe.Add(ref words, j * 8 + k)).AsByte(), spread);
+                // Constant indices written at the call, so the JIT sees them and picks the in-lane shuffle.
+                var spreadWord = Vector256.Shuffle(Vector256.Create(Unsafe.Add(ref words, j * 8 + k)).AsByte(),
+                    Vector256.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 18, 18, 18, 18, 18, 18, 18, 18, 19, 19, 19, 19, 19, 19, 19, 19));
                 number |= Vector256.Equals(spreadWord & bit, bit) & Vector256.Create((byte)(1 << j));
             }
             number.StoreUnsafe(ref out0, (nuint)(k * 32));
@@ -319,6 +400,11 @@ internal sealed class RowSetEvaluator
     /// <summary>Bit planes to ushort numbers, 16 rows per vector: every lane gets the plane's 16-bit word and keeps its own bit.</summary>
     private static void UShortNumbers(Vector256<byte>[] planeSets, int planes, Span<ushort> positions)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            UShortNumbers128(planeSets, planes, positions);
+            return;
+        }
         var bit = Vector256.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
         ref var words = ref Unsafe.As<Vector256<byte>, ushort>(ref MemoryMarshal.GetArrayDataReference(planeSets));
         ref var out0 = ref MemoryMarshal.GetReference(positions);
@@ -328,6 +414,40 @@ internal sealed class RowSetEvaluator
             for (var j = 0; j < planes; j++)
                 number |= Vector256.Equals(Vector256.Create(Unsafe.Add(ref words, j * 16 + k)) & bit, bit) & Vector256.Create((ushort)(1 << j));
             number.StoreUnsafe(ref out0, (nuint)(k * 16));
+        }
+    }
+
+    /// <summary><see cref="ByteNumbers"/> with <see cref="Vector128{T}"/>: 16 rows per vector, each byte lane picking its bit out of the plane's 16-bit word.</summary>
+    private static void ByteNumbers128(Vector256<byte>[] planeSets, int planes, Span<byte> positions)
+    {
+        var bit = Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
+        ref var words = ref Unsafe.As<Vector256<byte>, ushort>(ref MemoryMarshal.GetArrayDataReference(planeSets));
+        ref var out0 = ref MemoryMarshal.GetReference(positions);
+        for (var k = 0; k < BlockRows / 16; k++)
+        {
+            var number = Vector128<byte>.Zero;
+            for (var j = 0; j < planes; j++)
+            {
+                var spreadWord = Vector128.Shuffle(Vector128.Create(Unsafe.Add(ref words, j * 16 + k)).AsByte(),
+                    Vector128.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+                number |= Vector128.Equals(spreadWord & bit, bit) & Vector128.Create((byte)(1 << j));
+            }
+            number.StoreUnsafe(ref out0, (nuint)(k * 16));
+        }
+    }
+
+    /// <summary><see cref="UShortNumbers"/> with <see cref="Vector128{T}"/>: 8 rows per vector, every lane given the plane's byte and keeping its own bit.</summary>
+    private static void UShortNumbers128(Vector256<byte>[] planeSets, int planes, Span<ushort> positions)
+    {
+        var bit = Vector128.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128);
+        ref var words = ref Unsafe.As<Vector256<byte>, byte>(ref MemoryMarshal.GetArrayDataReference(planeSets));
+        ref var out0 = ref MemoryMarshal.GetReference(positions);
+        for (var k = 0; k < BlockRows / 8; k++)
+        {
+            var number = Vector128<ushort>.Zero;
+            for (var j = 0; j < planes; j++)
+                number |= Vector128.Equals(Vector128.Create((ushort)Unsafe.Add(ref words, j * 32 + k)) & bit, bit) & Vector128.Create((ushort)(1 << j));
+            number.StoreUnsafe(ref out0, (nuint)(k * 8));
         }
     }
 

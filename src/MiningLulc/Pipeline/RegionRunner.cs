@@ -45,6 +45,9 @@ public sealed record RunResult(string Region, IReadOnlyList<string> Files, strin
     /// <summary>Seconds spent writing the GeoPackages (and the zip) from the stored site results; null for a shard.</summary>
     public double? WriteSeconds { get; init; }
 
+    /// <summary>What the user should know about the run though nothing failed (also in the manifest): e.g. a model not predicting by its fast path.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public int Failed => Sites.Count(s => s.Outcome == SiteOutcome.Failed);
     public int Skipped => Sites.Count(s => s.Outcome == SiteOutcome.Skipped);
     public int Done => Sites.Count(s => s.Outcome == SiteOutcome.Done);
@@ -153,7 +156,7 @@ public static class RegionRunner
         {
             // A shard leaves numbering and files to the merge, which needs every shard's sites.
             var shardManifest = WriteManifest(request, model, region, [], null, siteReports, 0, $"manifest-shard-{request.Shard.Index}-of-{request.Shard.Count}.json");
-            return new RunResult(region, [], null, siteReports, siteReports.Sum(r => r.Features), shardManifest) { Reused = reused };
+            return new RunResult(region, [], null, siteReports, siteReports.Sum(r => r.Features), shardManifest) { Reused = reused, Warnings = Warnings(model) };
         }
 
         var previous = PreviousFiles(request.OutDirectory, region);
@@ -187,8 +190,10 @@ public static class RegionRunner
 
         var writeSeconds = Math.Round(writeClock.Elapsed.TotalSeconds, 3);
         var manifest = WriteManifest(request, model, region, files, zip, siteReports, features, "manifest.json", writeSeconds);
-        return new RunResult(region, files, zip, siteReports, checked((int)features), manifest) { Reused = reused, WriteSeconds = writeSeconds };
+        return new RunResult(region, files, zip, siteReports, checked((int)features), manifest) { Reused = reused, WriteSeconds = writeSeconds, Warnings = Warnings(model) };
     }
+
+    private static IReadOnlyList<string> Warnings(ClassifierModel model) => model.InferenceWarning is { } w ? [w] : [];
 
     private static string NothingClassified(CatalogEntry entry, Align.SiteCoverage coverage) =>
         coverage.WithReflectance == 0
@@ -260,6 +265,9 @@ public static class RegionRunner
             Engine = ResumeKeys.EngineBuild,
             Method = model.Card.Method,
             Model = new { model.Card.Trainer, model.Card.FeatureSet, model.Card.FeatureSetHash, model.ContentHash },
+            // Which classifier predicted: the flat trees and their engine, or the reference and why.
+            Inference = new { Path = model.InferencePath, Engine = model.InferenceEngine?.ToString(), Fallback = model.InferenceFallback },
+            Warnings = Warnings(model),
             Features = features,
             Files = files.Select(Path.GetFileName).ToList(),
             Zip = zip is null ? null : Path.GetFileName(zip),

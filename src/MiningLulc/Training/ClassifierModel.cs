@@ -86,6 +86,15 @@ public sealed class ClassifierModel
 
     internal bool UsesFlatTrees => payload.Classifier is FlatTreeClassifier;
 
+    /// <summary>How the flat trees find their leaves; null when the reference predicts.</summary>
+    internal TreeEngine? InferenceEngine => payload.Engine;
+
+    /// <summary>Why the reference predicts instead of the flat trees; null when they do.</summary>
+    internal string? InferenceFallback => payload.FallbackReason;
+
+    /// <summary>Set when the model does not predict by its fast path, saying which path it takes and why.</summary>
+    internal string? InferenceWarning => payload.Warning;
+
     /// <summary>The flat trees when <see cref="Predict(float[], int, Span{byte})"/> uses them.</summary>
     internal FlatTreeClassifier? FlatTrees => payload.Classifier as FlatTreeClassifier;
 

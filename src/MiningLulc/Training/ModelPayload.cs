@@ -14,22 +14,34 @@ namespace MiningLulc.Training;
 /// </summary>
 internal abstract class ModelPayload
 {
-    protected ModelPayload(IPixelClassifier reference, FlatTreeClassifier? flat, string unavailable)
+    protected ModelPayload(IPixelClassifier reference, FlatTreeClassifier? flat, string unavailable, TreeEngine fastEngine)
     {
         reference_ = new Lazy<IPixelClassifier>(reference);
         var reason = unavailable;
         if (flat is not null && !InferenceSelfCheck.Agrees(flat, reference, out reason)) flat = null;
         Classifier = flat ?? reference;
+        Engine = flat?.Engine;
+        FallbackReason = flat is null ? reason : null;
         InferencePath = flat is not null ? FlatPath(flat) : $"{ReferenceName} ({reason})";
+        // Said aloud by `run` and kept in its manifest: a model that silently predicted tens of times slower
+        // (an ML.NET upgrade moving the fields the reader needs) would otherwise only show in `bench`.
+        if (flat is null)
+            Warning = $"the model predicts through {ReferenceName}, much slower than the flat trees, because {reason}";
+        else Warning = WalkWarning(flat, fastEngine);
     }
 
     /// <summary>Flat trees stored by <c>train</c> after they agreed with the reference there: no check again, and the reference is loaded only if asked for.</summary>
-    protected ModelPayload(Func<IPixelClassifier> reference, FlatTreeClassifier stored)
+    protected ModelPayload(Func<IPixelClassifier> reference, FlatTreeClassifier stored, TreeEngine fastEngine)
     {
         reference_ = new Lazy<IPixelClassifier>(reference);
         Classifier = stored;
+        Engine = stored.Engine;
         InferencePath = FlatPath(stored) + ", stored by train";
+        Warning = WalkWarning(stored, fastEngine);
     }
+
+    private static string? WalkWarning(FlatTreeClassifier flat, TreeEngine fastEngine) => flat.Engine == fastEngine ? null
+        : $"the flat trees are walked, over ten times slower than the row sets, because a feature has more than {ByteBins.MaxCuts} thresholds (or a tree more than {1 << RowSetEvaluator.MaxPlanes} leaves)";
 
     private readonly Lazy<IPixelClassifier> reference_;
 
@@ -43,6 +55,15 @@ internal abstract class ModelPayload
 
     /// <summary>Which classifier predicts, and why the reference when it is.</summary>
     public string InferencePath { get; }
+
+    /// <summary>How the flat trees find their leaves; null when the reference predicts.</summary>
+    public TreeEngine? Engine { get; }
+
+    /// <summary>Why the reference predicts instead of the flat trees; null when they do.</summary>
+    public string? FallbackReason { get; }
+
+    /// <summary>Set when the model does not predict by its fast path (row sets for ML.NET's trees, the walk for a forest), saying why.</summary>
+    public string? Warning { get; }
 
     protected abstract string ReferenceName { get; }
 
@@ -141,7 +162,7 @@ internal sealed class MlNetPayload : ModelPayload
         : this(ml, transformer, width, new MlNetPixelClassifier(ml, transformer, width)) { }
 
     private MlNetPayload(MLContext ml, ITransformer transformer, int width, MlNetPixelClassifier reference)
-        : base(reference, TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason), reason)
+        : base(reference, TreeModelReader.TryRead(transformer, MatrixDataView.Create(ml, [], 0, width).Schema, width, out var reason), reason, TreeEngine.RowSets)
     {
         this.ml = ml;
         this.transformer = transformer;
@@ -170,7 +191,7 @@ internal sealed class MlNetPayload : ModelPayload
 /// them at once; ML.NET's pipeline in the same zip is loaded only when the reference is asked for.
 /// </summary>
 internal sealed class StoredTreesPayload(string path, FlatTreeClassifier stored, int width)
-    : ModelPayload(() => LoadMlNet(path, width).Reference, stored)
+    : ModelPayload(() => LoadMlNet(path, width).Reference, stored, TreeEngine.RowSets)
 {
     private readonly byte[] zipBytes = File.ReadAllBytes(path);
 
@@ -195,7 +216,7 @@ internal sealed class StoredTreesPayload(string path, FlatTreeClassifier stored,
 
 /// <summary>The engine's random forest (<see cref="RandomForest"/>), stored as <see cref="RandomForestFormat"/>; its reference is <see cref="RandomForestVoting"/>.</summary>
 internal sealed class ForestPayload(RandomForestModel forest)
-    : ModelPayload(new RandomForestVoting(forest), FlatTreeClassifier.Forest(forest.FeatureCount, [.. forest.Trees.Select(t => t.ToFlat())], [.. forest.ClassCodes]), "")
+    : ModelPayload(new RandomForestVoting(forest), FlatTreeClassifier.Forest(forest.FeatureCount, [.. forest.Trees.Select(t => t.ToFlat())], [.. forest.ClassCodes]), "", TreeEngine.Walk)
 {
     public RandomForestModel Forest { get; } = forest;
 

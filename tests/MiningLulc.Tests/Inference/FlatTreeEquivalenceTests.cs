@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -103,11 +102,9 @@ public class FlatTreeEquivalenceTests
         Assert.Equal(fast, plain);
         // Every engine that can run the trees gives the same bits.
         var flat = model.FlatTrees!;
-        foreach (var engine in new[] { TreeEngine.Walk, TreeEngine.Masks, TreeEngine.MasksScalar, TreeEngine.RowSets, TreeEngine.RowSetsScalar })
+        foreach (var engine in new[] { TreeEngine.Walk, TreeEngine.RowSets })
         {
-            FlatTreeClassifier other;
-            try { other = flat.With(engine); }
-            catch (ArgumentException) when (engine is TreeEngine.Masks or TreeEngine.MasksScalar) { continue; } // trees too large for masks
+            var other = flat.With(engine);
             byte[] c = new byte[count];
             float[] sc = new float[count * k];
             other.Predict(rows, count, model.FeatureSet.Names.Count, c, sc);
@@ -123,7 +120,7 @@ public class FlatTreeEquivalenceTests
         foreach (var nanRate in new[] { 0.0, 0.3, 0.9 })
             CheckSameAsMlNet(model, Matrix(w, count, seed: 17 + (int)(nanRate * 10), nanRate), count);
         // Odd counts around the block size.
-        foreach (var n in new[] { 1, FlatTreeClassifier.BlockRows - 1, FlatTreeClassifier.BlockRows + 1, FlatTreeClassifier.MaskBlockRows + 3,
+        foreach (var n in new[] { 1, TreeWalker.Lanes - 1, TreeWalker.Lanes + 1, TreeWalker.BlockRows + 3,
                      RowSetEvaluator.BlockRows - 1, RowSetEvaluator.BlockRows + 1, 2 * RowSetEvaluator.BlockRows + 77 })
             CheckSameAsMlNet(model, Matrix(w, n, seed: n, 0.3), n);
     }
@@ -134,7 +131,7 @@ public class FlatTreeEquivalenceTests
         var set = FeatureSet.Full;
         var model = Train("lightgbm", Table(set, [1, 2, 3, 4, 5, 6, 7], 150, seed: 1), set, 40, 31);
         Assert.Equal(7, model.ScoreCount);
-        Assert.Equal(Vector256.IsHardwareAccelerated ? TreeEngine.RowSets : TreeEngine.Masks, model.FlatTrees!.Engine);
+        Assert.Equal(TreeEngine.RowSets, model.FlatTrees!.Engine);
         CheckOnNaNHeavyRows(model);
     }
 
@@ -147,12 +144,11 @@ public class FlatTreeEquivalenceTests
     }
 
     [Fact]
-    public void TreesOfMoreThan32LeavesSkipTheMasks()
+    public void TreesOfMoreThan32LeavesMatchMlNet()
     {
         var set = FeatureSet.Published;
         var model = Train("lightgbm", Table(set, [1, 2, 3, 4, 5, 6, 7], 300, seed: 10, nanRate: 0.4), set, 10, 100, 2);
-        Assert.Equal(Vector256.IsHardwareAccelerated ? TreeEngine.RowSets : TreeEngine.Walk, model.FlatTrees!.Engine);
-        Assert.Throws<ArgumentException>(() => model.FlatTrees!.With(TreeEngine.Masks));
+        Assert.Equal(TreeEngine.RowSets, model.FlatTrees!.Engine);
         CheckOnNaNHeavyRows(model, 1000);
     }
 
@@ -177,7 +173,7 @@ public class FlatTreeEquivalenceTests
             table.Add(row, (LulcClass)(1 + i % 7), i % 25);
         }
         var model = Train(learner, table, set, 6, 1000, 1);
-        Assert.True(model.FlatTrees!.MaxLeaves > 256, $"largest tree has {model.FlatTrees.MaxLeaves} leaves");
+        Assert.True(model.FlatTrees!.Trees.Max(t => t.LeafCount) > 256, $"largest tree has {model.FlatTrees.Trees.Max(t => t.LeafCount)} leaves");
         CheckOnNaNHeavyRows(model, 1500);
     }
 

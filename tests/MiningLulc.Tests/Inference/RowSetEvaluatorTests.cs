@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using MiningLulc.Inference;
 
 namespace MiningLulc.Tests.Inference;
@@ -95,11 +94,10 @@ public class RowSetEvaluatorTests
         byte[] codes = [1, 4, 6];
         var (expected, expectedScores) = Reference(trees, classTreeStart, codes, rows, count);
         var auto = new FlatTreeClassifier(Width, trees, classTreeStart, ScoreFormula.Raw, [], [], codes);
-        if (engines.Length == 0) engines = [TreeEngine.RowSets, TreeEngine.RowSetsScalar, TreeEngine.Walk, TreeEngine.Masks];
+        if (engines.Length == 0) engines = [TreeEngine.RowSets, TreeEngine.Walk];
         foreach (var engine in engines)
         {
-            if (engine == TreeEngine.Masks && trees.Any(t => t.LeafCount > LeafMaskEvaluator.MaxLeaves)) continue;
-            var classifier = engine == TreeEngine.Auto ? auto : auto.With(engine);
+            var classifier = auto.With(engine);
             var classes = new byte[count];
             var scores = new float[count * codes.Length];
             classifier.Predict(rows, count, Width, classes, scores);
@@ -158,23 +156,20 @@ public class RowSetEvaluatorTests
         var bins = ByteBins.TryCreate(1, [tree])!;
         var sorted = cuts.Order().ToArray();
         var values = Points.Concat([-0f, float.MaxValue, float.MinValue]).Concat(sorted.SelectMany(c => new[] { c, MathF.BitIncrement(c), MathF.BitDecrement(c) })).ToArray();
-        foreach (var vectorized in new[] { true, false })
+        var stride = values.Length + 3;
+        var binned = new byte[stride];
+        bins.Bin(values, values.Length, binned, stride);
+        for (var i = 0; i < values.Length; i++)
         {
-            var stride = values.Length + 3;
-            var binned = new byte[stride];
-            bins.Bin(values, values.Length, binned, stride, vectorized);
-            for (var i = 0; i < values.Length; i++)
-            {
-                var x = values[i];
-                var expected = float.IsNaN(x) ? n + 1 : sorted.Count(c => c < x);
-                Assert.True(expected == (binned[i] ^ 0x80), $"vectorized={vectorized}: x={x:R} binned {binned[i] ^ 0x80}, expected {expected} of {n} cuts");
-            }
-            Assert.All(binned[values.Length..], b => Assert.Equal(0x80, b)); // padding rows get bin 0
+            var x = values[i];
+            var expected = float.IsNaN(x) ? n + 1 : sorted.Count(c => c < x);
+            Assert.True(expected == (binned[i] ^ 0x80), $"x={x:R} binned {binned[i] ^ 0x80}, expected {expected} of {n} cuts");
         }
+        Assert.All(binned[values.Length..], b => Assert.Equal(0x80, b)); // padding rows get bin 0
     }
 
     [Fact]
-    public void MoreThanByteBinsThresholdsFallBackToTheOtherEngines()
+    public void MoreThanByteBinsThresholdsFallBackToTheWalk()
     {
         var rng = new Random(3);
         var thresholds = Enumerable.Range(0, Width).Select(f => Enumerable.Range(0, f == 2 ? ByteBins.MaxCuts + 1 : 5).Select(i => i * 0.5f + f).ToArray()).ToArray();
@@ -185,19 +180,19 @@ public class RowSetEvaluatorTests
             Enumerable.Range(0, thresholds[2].Length).Select(i => ~i).ToArray(), new double[thresholds[2].Length + 1]));
         Assert.Null(RowSetEvaluator.TryCreate(Width, trees));
         var classifier = new FlatTreeClassifier(Width, trees, [0, 20, 40, trees.Count], ScoreFormula.Raw, [], [], [1, 2, 3]);
-        Assert.NotEqual(TreeEngine.RowSets, classifier.Engine);
+        Assert.Equal(TreeEngine.Walk, classifier.Engine);
         Assert.Throws<ArgumentException>(() => classifier.With(TreeEngine.RowSets));
         const int count = 300;
-        CheckEngines(trees, [0, 20, 40, trees.Count], Rows(rng, thresholds, count, 0.2), count, TreeEngine.Auto, TreeEngine.Walk);
+        CheckEngines(trees, [0, 20, 40, trees.Count], Rows(rng, thresholds, count, 0.2), count, TreeEngine.Walk);
     }
 
     [Fact]
-    public void AutoPicksRowSetsWhenVectorsAreAccelerated()
+    public void RowSetsAreChosenWheneverTheyTakeTheTrees()
     {
         var rng = new Random(4);
         var thresholds = Thresholds(rng, extra: 3);
         var trees = Enumerable.Range(0, 6).Select(_ => RandomTree(rng, 40, thresholds)).ToList();
         var classifier = new FlatTreeClassifier(Width, trees, [0, 2, 4, 6], ScoreFormula.Raw, [], [], [1, 2, 3]);
-        Assert.Equal(Vector256.IsHardwareAccelerated ? TreeEngine.RowSets : TreeEngine.Walk, classifier.Engine);
+        Assert.Equal(TreeEngine.RowSets, classifier.Engine);
     }
 }

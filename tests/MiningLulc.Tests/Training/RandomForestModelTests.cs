@@ -51,14 +51,14 @@ public class RandomForestModelTests
     public void FlatVotesEqualThePlainTreeWalk()
     {
         var model = DeepForest();
-        Assert.True(model.FlatTrees!.MaxLeaves > 100, $"largest tree has {model.FlatTrees.MaxLeaves} leaves");
+        Assert.True(model.FlatTrees!.Trees.Max(t => t.LeafCount) > 100, $"largest tree has {model.FlatTrees.Trees.Max(t => t.LeafCount)} leaves");
         var w = model.FeatureSet.Names.Count;
         foreach (var nanRate in new[] { 0.0, 0.3, 0.9, 1.0 })
             CheckSameAsReferenceWalk(model, FlatTreeEquivalenceTests.Matrix(w, 3000, seed: 31 + (int)(nanRate * 10), nanRate), 3000);
         // Rows on, just above and just below the forest's own thresholds (and NaN): every split's both sides.
         CheckSameAsReferenceWalk(model, model.FlatTrees!.ProbeRows(4000, seed: 5), 4000);
         // Counts around the lanes and the block.
-        foreach (var n in new[] { 1, 2, VoteWalker.Lanes - 1, VoteWalker.Lanes, VoteWalker.Lanes + 1, 100, VoteWalker.BlockRows - 1, VoteWalker.BlockRows, VoteWalker.BlockRows + 3 })
+        foreach (var n in new[] { 1, 2, TreeWalker.Lanes - 1, TreeWalker.Lanes, TreeWalker.Lanes + 1, 100, TreeWalker.BlockRows - 1, TreeWalker.BlockRows, TreeWalker.BlockRows + 3 })
             CheckSameAsReferenceWalk(model, FlatTreeEquivalenceTests.Matrix(w, n, seed: n, 0.2), n);
     }
 

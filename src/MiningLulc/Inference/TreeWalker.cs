@@ -4,10 +4,15 @@ using System.Runtime.InteropServices;
 namespace MiningLulc.Inference;
 
 /// <summary>
-/// Counts a random forest's votes by walking its trees, <see cref="Lanes"/> rows at a time and
-/// without branching on the data. A forest grown to purity has trees of thousands of leaves and
-/// dozens of levels; walked one row at a time, every level waits for its node to come from cache
-/// and half the levels mispredict the branch. Here each step of a lane is a load, a compare and
+/// The tree walk: finds every tree's leaf for each row by walking it, <see cref="Lanes"/> rows at a
+/// time and without branching on the data, and adds the leaf's value to its class's sum. It takes
+/// any tree, so it serves what <see cref="RowSetEvaluator"/> cannot: a random forest (thousands of
+/// distinct thresholds per feature; each leaf adds 1 to the class it votes for) and any ensemble
+/// with more than <see cref="ByteBins.MaxCuts"/> thresholds on a feature (each leaf adds its value
+/// to its tree's class, trees in order, as ML.NET sums them). A forest grown to purity has trees of
+/// thousands of leaves and dozens of levels; walked one row at a time, every level waits for its
+/// node to come from cache and half the levels mispredict the branch (the one-row walk this
+/// replaced ran 2.4-3.3x slower on the forest, docs/benchmarks.md). Here each step of a lane is a load, a compare and
 /// an indexed pick of the child (<c>children[x &gt; t]</c>), so the lanes' loads are in flight
 /// together; a leaf is a node that loops to itself (it reads the constant 0 column against
 /// +infinity), so lanes that arrive early just wait for the deepest one.
@@ -18,28 +23,35 @@ namespace MiningLulc.Inference;
 /// </para>
 /// Immutable and thread-safe.
 /// </summary>
-internal sealed class VoteWalker
+internal sealed class TreeWalker
 {
     public const int Lanes = 8;
 
     /// <summary>
     /// Rows per block: each tree is walked by all of them before the next, so its nodes come from
-    /// memory once per block; their expanded features (about 60 KB for 15 features) stay in L2 beside it.
+    /// memory once per block; their expanded features (2,048 x 31 floats, 254 KB, for 15 features;
+    /// 400 KB for 24) mostly stay in L2 beside it.
     /// </summary>
     public const int BlockRows = 2048;
 
     private readonly FlatNode[] nodes;   // every tree's splits, then one self-looping node per leaf
     private readonly int[] roots;
     private readonly int firstLeaf;      // nodes[firstLeaf + l] is leaf l
-    private readonly int[] leafClass;    // class index of leaf l
+    private readonly int[] leafClass;    // the class whose sum leaf l adds to
+    private readonly double[]? leafValue; // what it adds: the leaf's value; null for a forest, whose leaves add 1 (a vote)
 
-    public VoteWalker(int width, IReadOnlyList<FlatTree> trees)
+    /// <param name="treeClass">
+    /// Per tree, the class its leaf values add to; null for a forest, whose leaf values are the
+    /// class indices they vote for (each vote adds 1).
+    /// </param>
+    public TreeWalker(int width, IReadOnlyList<FlatTree> trees, int[]? treeClass)
     {
         var splits = trees.Sum(t => t.NodeCount);
         firstLeaf = splits;
         var leafCount = trees.Sum(t => t.LeafCount);
         nodes = new FlatNode[splits + leafCount];
         leafClass = new int[leafCount];
+        leafValue = treeClass is null ? null : new double[leafCount];
         roots = new int[trees.Count];
         int nodeBase = 0, leafBase = 0;
         for (var i = 0; i < trees.Count; i++)
@@ -52,7 +64,8 @@ internal sealed class VoteWalker
             {
                 var self = firstLeaf + leafBase + l;
                 nodes[self] = new FlatNode(2 * width, float.PositiveInfinity, self, self);
-                leafClass[leafBase + l] = (int)t.Leaves[l];
+                leafClass[leafBase + l] = treeClass is null ? (int)t.Leaves[l] : treeClass[i];
+                if (leafValue is not null) leafValue[leafBase + l] = t.Leaves[l];
             }
             roots[i] = Child(t.Root);
             nodeBase += t.NodeCount;
@@ -61,10 +74,25 @@ internal sealed class VoteWalker
     }
 
     /// <summary>
-    /// Adds each tree's vote for each of the <paramref name="count"/> expanded rows (<paramref name="stride"/>
-    /// floats apart) to <c>votes[class * <paramref name="votesStride"/> + row]</c>.
+    /// For each of the <paramref name="count"/> expanded rows (<paramref name="stride"/> floats apart)
+    /// adds each tree's leaf, in tree order, to <c>sums[class * <paramref name="sumsStride"/> + row]</c>.
     /// </summary>
-    public void CountVotes(float[] expanded, int count, int stride, double[] votes, int votesStride)
+    public void AddLeafValues(float[] expanded, int count, int stride, double[] sums, int sumsStride)
+    {
+        // Two copies of the loop, picked once: a forest's vote touches one array per leaf, not two (its
+        // 240,000 leaves are walked at random, and the extra array cost the forest about a third).
+        if (leafValue is null) Walk<Votes>(expanded, count, stride, sums, sumsStride);
+        else Walk<Values>(expanded, count, stride, sums, sumsStride);
+    }
+
+    private interface IAdd;
+
+    private struct Votes : IAdd;
+
+    private struct Values : IAdd;
+
+    private void Walk<TAdd>(float[] expanded, int count, int stride, double[] sums, int sumsStride)
+        where TAdd : struct, IAdd
     {
         ref var node0 = ref MemoryMarshal.GetArrayDataReference(nodes);
         ref var x0 = ref MemoryMarshal.GetArrayDataReference(expanded);
@@ -73,7 +101,7 @@ internal sealed class VoteWalker
         {
             for (var start = 0; start < count; start += Lanes)
             {
-                // Lanes past the last row walk the last row again; their votes are not counted.
+                // Lanes past the last row walk the last row again; their leaves are not added.
                 var last = count - 1;
                 ref var r0 = ref Unsafe.Add(ref x0, start * stride);
                 ref var r1 = ref Unsafe.Add(ref x0, Math.Min(start + 1, last) * stride);
@@ -98,20 +126,27 @@ internal sealed class VoteWalker
                     a7 = Step(ref node0, ref r7, a7);
                 }
                 var lanes = Math.Min(Lanes, count - start);
-                Vote(votes, votesStride, start, a0);
-                if (lanes > 1) Vote(votes, votesStride, start + 1, a1);
-                if (lanes > 2) Vote(votes, votesStride, start + 2, a2);
-                if (lanes > 3) Vote(votes, votesStride, start + 3, a3);
-                if (lanes > 4) Vote(votes, votesStride, start + 4, a4);
-                if (lanes > 5) Vote(votes, votesStride, start + 5, a5);
-                if (lanes > 6) Vote(votes, votesStride, start + 6, a6);
-                if (lanes > 7) Vote(votes, votesStride, start + 7, a7);
+                Add<TAdd>(sums, sumsStride, start, a0);
+                if (lanes > 1) Add<TAdd>(sums, sumsStride, start + 1, a1);
+                if (lanes > 2) Add<TAdd>(sums, sumsStride, start + 2, a2);
+                if (lanes > 3) Add<TAdd>(sums, sumsStride, start + 3, a3);
+                if (lanes > 4) Add<TAdd>(sums, sumsStride, start + 4, a4);
+                if (lanes > 5) Add<TAdd>(sums, sumsStride, start + 5, a5);
+                if (lanes > 6) Add<TAdd>(sums, sumsStride, start + 6, a6);
+                if (lanes > 7) Add<TAdd>(sums, sumsStride, start + 7, a7);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Vote(double[] votes, int votesStride, int row, int node) => votes[leafClass[node - firstLeaf] * votesStride + row] += 1;
+    private void Add<TAdd>(double[] sums, int sumsStride, int row, int node)
+        where TAdd : struct, IAdd
+    {
+        var leaf = node - firstLeaf;
+        // typeof(TAdd) is a constant in each copy: the other branch is not compiled in.
+        if (typeof(TAdd) == typeof(Votes)) sums[leafClass[leaf] * sumsStride + row] += 1;
+        else sums[leafClass[leaf] * sumsStride + row] += leafValue![leaf];
+    }
 
     /// <summary>One level: the left child when <c>v &lt;= t</c>, else (NaN too) the right one, picked by index rather than by a branch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
