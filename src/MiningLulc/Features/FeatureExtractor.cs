@@ -28,11 +28,11 @@ public sealed class FeatureExtractor(FeatureSet set)
     }
 
     /// <summary>Row-major matrix (pixels x features of the set) for the given pixel indices (in <paramref name="buffers"/> when given: then longer than that).</summary>
-    public float[] Gather(float[][] planes, IReadOnlyList<int> pixels, BlockBuffers? buffers = null)
+    public float[] Gather(float[][] planes, ReadOnlySpan<int> pixels, BlockBuffers? buffers = null)
     {
         var width = indices.Length;
-        var rows = buffers?.Floats(BlockBuffers.Use.Rows, 0, pixels.Count * width) ?? new float[pixels.Count * width];
-        for (var p = 0; p < pixels.Count; p++)
+        var rows = buffers?.Floats(BlockBuffers.Use.Rows, 0, pixels.Length * width) ?? new float[pixels.Length * width];
+        for (var p = 0; p < pixels.Length; p++)
         {
             var pixel = pixels[p];
             for (var f = 0; f < width; f++) rows[p * width + f] = planes[indices[f]][pixel];

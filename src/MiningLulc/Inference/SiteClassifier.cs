@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MiningLulc.Align;
 using MiningLulc.Geo;
 using MiningLulc.Training;
@@ -5,7 +6,7 @@ using MiningLulc.Training;
 namespace MiningLulc.Inference;
 
 /// <summary>
-/// Classifies the classifiable pixels of a block in one batch and writes their classes into the
+/// Classifies the classifiable pixels of a block, in chunks, and writes their classes into the
 /// site's class raster (0 stays where a pixel is outside the site or lacks valid reflectance).
 /// </summary>
 public static class SiteClassifier
@@ -26,13 +27,26 @@ public static class SiteClassifier
                 var i = r * block.Grid.Width + c;
                 if (block.IsClassifiable(i)) pixels.Add(i);
             }
-        if (pixels.Count == 0) return;
+        var all = CollectionsMarshal.AsSpan(pixels);
+        // Gathered and classified a chunk at a time: the rows of a whole 512-pixel block (some 25 MB
+        // with 24 features) would be held by every worker; a chunk's are about 1.5 MB, and each
+        // pixel's class does not depend on the others in its batch.
+        for (var start = 0; start < all.Length; start += ChunkPixels)
+            ClassifyChunk(model, block, planes, extractor, all.Slice(start, Math.Min(ChunkPixels, all.Length - start)), classes, siteWidth, offset, buffers, scores);
+    }
+
+    /// <summary>Pixels gathered and classified together.</summary>
+    internal const int ChunkPixels = 16384;
+
+    private static void ClassifyChunk(ClassifierModel model, AlignedSite block, float[][] planes, Features.FeatureExtractor extractor,
+        ReadOnlySpan<int> pixels, byte[] classes, int siteWidth, (int Col, int Row) offset, BlockBuffers? buffers, Confidence.SiteScores? scores)
+    {
         var rows = extractor.Gather(planes, pixels, buffers);
-        var predicted = (buffers?.Bytes(BlockBuffers.ByteUse.Predicted, pixels.Count) ?? new byte[pixels.Count]).AsSpan(0, pixels.Count);
+        var predicted = (buffers?.Bytes(BlockBuffers.ByteUse.Predicted, pixels.Length) ?? new byte[pixels.Length]).AsSpan(0, pixels.Length);
         if (scores is null)
         {
-            model.Predict(rows, pixels.Count, predicted);
-            for (var k = 0; k < pixels.Count; k++)
+            model.Predict(rows, pixels.Length, predicted);
+            for (var k = 0; k < pixels.Length; k++)
             {
                 var (r, c) = Math.DivRem(pixels[k], block.Grid.Width);
                 classes[(offset.Row + r) * siteWidth + offset.Col + c] = predicted[k];
@@ -40,15 +54,15 @@ public static class SiteClassifier
             return;
         }
         var n = scores.ClassCount;
-        var blockScores = (buffers?.Floats(BlockBuffers.Use.Scores, 0, pixels.Count * n) ?? new float[pixels.Count * n]).AsSpan(0, pixels.Count * n);
-        model.Predict(rows, pixels.Count, predicted, blockScores);
+        var chunkScores = (buffers?.Floats(BlockBuffers.Use.Scores, 0, pixels.Length * n) ?? new float[pixels.Length * n]).AsSpan(0, pixels.Length * n);
+        model.Predict(rows, pixels.Length, predicted, chunkScores);
         var calibration = model.Calibration;
-        for (var k = 0; k < pixels.Count; k++)
+        for (var k = 0; k < pixels.Length; k++)
         {
             var (r, c) = Math.DivRem(pixels[k], block.Grid.Width);
             var site = (offset.Row + r) * siteWidth + offset.Col + c;
             classes[site] = predicted[k];
-            var own = blockScores.Slice(k * n, n);
+            var own = chunkScores.Slice(k * n, n);
             calibration.Apply(own);
             own.CopyTo(scores.Values.AsSpan(site * n, n));
         }

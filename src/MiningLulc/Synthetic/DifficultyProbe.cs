@@ -61,7 +61,7 @@ public static class DifficultyProbe
         {
             var pixels = labelled.LabelledClassifiablePixels().ToList();
             if (pixels.Count == 0) continue;
-            var rows = labelled.Extractor.Gather(labelled.Planes, pixels);
+            var rows = labelled.Extractor.Gather(labelled.Planes, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pixels));
             var predicted = new byte[pixels.Count];
             trained.Model.Predict(rows, pixels.Count, predicted);
             for (var k = 0; k < pixels.Count; k++) cm.Add(labelled.Reference[pixels[k]], predicted[k], 1);
