@@ -31,15 +31,7 @@ public static class SiteRasterWriter
     {
         if (classes.Length != grid.PixelCount) throw new ArgumentException($"{classes.Length} classes for a {grid.Width}x{grid.Height} grid");
         Directory.CreateDirectory(Folder(outDirectory));
-        using var mem = RasterDataset.CreateInMemory(new RasterProfile
-        {
-            Width = grid.Width,
-            Height = grid.Height,
-            DataType = RasterDataType.Byte,
-            Transform = grid.Transform,
-            CrsWkt = grid.CrsWkt,
-            NoData = 0,
-        });
+        using var mem = RasterDataset.CreateInMemory(OnGrid(grid, RasterDataType.Byte, noData: 0));
         mem.Write(1, mem.FullWindow, classes.AsSpan());
         mem.SetBandDescription(1, "class");
         var colours = new List<(byte, byte, byte, byte)> { (0, 0, 0, 0) };
@@ -64,15 +56,7 @@ public static class SiteRasterWriter
     {
         if (confidence.Length != grid.PixelCount) throw new ArgumentException($"{confidence.Length} values for a {grid.Width}x{grid.Height} grid");
         Directory.CreateDirectory(Folder(outDirectory));
-        using var mem = RasterDataset.CreateInMemory(new RasterProfile
-        {
-            Width = grid.Width,
-            Height = grid.Height,
-            DataType = RasterDataType.Float32,
-            Transform = grid.Transform,
-            CrsWkt = grid.CrsWkt,
-            NoData = double.NaN,
-        });
+        using var mem = RasterDataset.CreateInMemory(OnGrid(grid, RasterDataType.Float32, noData: double.NaN));
         mem.Write(1, mem.FullWindow, confidence.AsSpan());
         mem.SetBandDescription(1, "confidence");
         var tif = ConfidenceRasterPath(outDirectory, region, siteId);
@@ -98,4 +82,15 @@ public static class SiteRasterWriter
         var aux = tmp + ".aux.xml"; // GDAL's sidecar for what a PNG cannot hold (georeferencing), kept beside the PNG
         if (File.Exists(aux)) File.Move(aux, path + ".aux.xml", overwrite: true);
     }
+
+    /// <summary>An in-memory raster's profile on a site's grid.</summary>
+    private static RasterProfile OnGrid(SiteGrid grid, RasterDataType type, double noData) => new()
+    {
+        Width = grid.Width,
+        Height = grid.Height,
+        DataType = type,
+        Transform = grid.Transform,
+        CrsWkt = grid.CrsWkt,
+        NoData = noData,
+    };
 }
