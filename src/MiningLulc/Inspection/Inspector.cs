@@ -133,6 +133,10 @@ public static class Inspector
             facts.Add(("feature importance", "accuracy lost on the held-out pixels when one feature is shuffled: " +
                 string.Join(", ", importance.Take(8).Select(i => $"{i.Feature} {i.AccuracyDrop:0.000}")) + (importance.Count > 8 ? ", ..." : "")));
         facts.Add(("inference", model.InferencePath));
+        if (c.Calibration is { } cal)
+            facts.Add(("calibration", $"temperature {cal.Temperature.ToString("0.###", Inv)} (" +
+                (cal.TemperatureByClass is { } byClass ? $"and per class: {string.Join(", ", byClass.Select(kv => $"{kv.Key} {kv.Value.ToString("0.###", Inv)}"))}; " : "") +
+                $"fitted on {cal.FittedOn}, {cal.Pixels.ToString(Inv)} px; log-loss {cal.LogLossBefore.ToString("0.000", Inv)} -> {cal.LogLossAfter.ToString("0.000", Inv)}): applied to run --confidence only"));
         IReadOnlyList<TitledTable> cv = [];
         if (c.Cv is { } v)
         {

@@ -267,6 +267,8 @@ public static class RegionRunner
             Model = new { model.Card.Trainer, model.Card.FeatureSet, model.Card.FeatureSetHash, model.ContentHash },
             // Which classifier predicted: the flat trees and their engine, or the reference and why.
             Inference = new { Path = model.InferencePath, Engine = model.InferenceEngine?.ToString(), Fallback = model.InferenceFallback },
+            // Whether the GeoPackages carry the confidence field, and whether it is calibrated (and on what).
+            Confidence = request.Confidence ? new { Calibration = model.Card.Calibration is { } cal ? $"temperature scaling, fitted on {cal.FittedOn}" : "none (raw scores)" } : null,
             Warnings = Warnings(model),
             Features = features,
             Files = files.Select(Path.GetFileName).ToList(),

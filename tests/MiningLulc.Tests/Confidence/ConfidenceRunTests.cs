@@ -1,6 +1,7 @@
 using MiningLulc.Assessment;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
+using MiningLulc.Inspection;
 using MiningLulc.Pipeline;
 using MiningLulc.Synthetic;
 using MiningLulc.Training;
@@ -23,6 +24,12 @@ public class ConfidenceRunTests(SyntheticRegionFixture region)
         var plain = Run(plainDir, confidence: false);
         var with = Run(withDir, confidence: true, rasters: true);
         Assert.Equal(plain.Features, with.Features);
+
+        // The manifest says whether the files carry confidence, and how it was calibrated (the fixture's model: on its held-out sites).
+        using (var m = System.Text.Json.JsonDocument.Parse(File.ReadAllText(plain.ManifestPath)))
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, m.RootElement.GetProperty("confidence").ValueKind);
+        using (var m = System.Text.Json.JsonDocument.Parse(File.ReadAllText(with.ManifestPath)))
+            Assert.Equal("temperature scaling, fitted on held-out sites", m.RootElement.GetProperty("confidence").GetProperty("calibration").GetString());
 
         foreach (var file in with.Files)
         {
@@ -165,6 +172,11 @@ public class CalibrationCardTests(SyntheticRegionFixture region)
         Assert.Equal(fitted.TemperatureByClass, loaded.Card.Calibration.TemperatureByClass);
         Assert.Equal(trained.Calibration.ByClass, loaded.Calibration.ByClass);
         Assert.Equal(trained.ScoreClassCodes.Select(c => fitted.TemperatureByClass![LulcClasses.NameOf(c)]), loaded.Calibration.ByClass!);
+
+        // inspect shows it: the global temperature, the per-class ones, what fitted them.
+        var fact = Assert.Single(Inspector.Inspect(dir.File("m.zip")).Facts, f => f.Key == "calibration").Value;
+        Assert.StartsWith($"temperature {fitted.Temperature.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} (and per class: ", fact);
+        Assert.Contains($"fitted on {fitted.FittedOn}", fact);
 
         // A region cannot both train and calibrate.
         Assert.Throws<InvalidInputException>(() => TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = config, CalibrationRegions = [region.Region + "/"] }));
