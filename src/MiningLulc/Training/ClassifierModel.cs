@@ -63,17 +63,7 @@ public sealed class ClassifierModel
         payload.WriteZip(buffer);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         buffer.Position = 0;
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Read, leaveOpen: true))
-        {
-            foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes(entry.FullName + "\n"));
-                using var content = entry.Open();
-                var chunk = new byte[81920];
-                int read;
-                while ((read = content.Read(chunk)) > 0) hash.AppendData(chunk.AsSpan(0, read));
-            }
-        }
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Read, leaveOpen: true)) ModelPayload.AppendEntries(hash, zip.Entries);
         hash.AppendData(Encoding.UTF8.GetBytes(Card.ToJson()));
         return Convert.ToHexString(hash.GetHashAndReset(), 0, 16).ToLowerInvariant();
     }

@@ -80,14 +80,7 @@ internal abstract class ModelPayload
         {
             if (zip.GetEntry(FlatTreeFormat.EntryName) is { } stored)
             {
-                using var buffer = new MemoryStream();
-                try
-                {
-                    using var s = stored.Open();
-                    s.CopyTo(buffer);
-                }
-                catch (InvalidDataException e) { throw new InvalidInputException($"{FlatTreeFormat.EntryName} inside cannot be unpacked ({e.Message})", path, e); }
-                buffer.Position = 0;
+                using var buffer = Unpacked(stored, path);
                 byte[] digest;
                 try { digest = MlNetDigest(zip); }
                 catch (InvalidDataException e) { throw new InvalidInputException($"the ML.NET model inside cannot be unpacked ({e.Message})", path, e); }
@@ -95,14 +88,7 @@ internal abstract class ModelPayload
             }
             if (zip.GetEntry(RandomForestFormat.EntryName) is { } entry)
             {
-                using var buffer = new MemoryStream();
-                try
-                {
-                    using var s = entry.Open();
-                    s.CopyTo(buffer);
-                }
-                catch (InvalidDataException e) { throw new InvalidInputException($"{RandomForestFormat.EntryName} inside cannot be unpacked ({e.Message})", path, e); }
-                buffer.Position = 0;
+                using var buffer = Unpacked(entry, path);
                 var forest = RandomForestFormat.Read(buffer, path);
                 if (forest.FeatureCount != width) throw new InvalidInputException($"the forest reads {forest.FeatureCount} features; its card lists {width}", path);
                 return new ForestPayload(forest);
@@ -133,15 +119,39 @@ internal abstract class ModelPayload
     internal static byte[] MlNetDigest(ZipArchive zip)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendEntries(hash, zip.Entries.Where(e => e.FullName is not (ClassifierModel.CardEntry or FlatTreeFormat.EntryName)));
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>Adds entries to a hash by name and content, in name order, so that zip timestamps and entry order do not count.</summary>
+    internal static void AppendEntries(IncrementalHash hash, IEnumerable<ZipArchiveEntry> entries)
+    {
         var chunk = new byte[81920];
-        foreach (var entry in zip.Entries.Where(e => e.FullName is not (ClassifierModel.CardEntry or FlatTreeFormat.EntryName)).OrderBy(e => e.FullName, StringComparer.Ordinal))
+        foreach (var entry in entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(entry.FullName + "\n"));
             using var content = entry.Open();
             int read;
             while ((read = content.Read(chunk)) > 0) hash.AppendData(chunk.AsSpan(0, read));
         }
-        return hash.GetHashAndReset();
+    }
+
+    /// <summary>An entry's content in memory; a damaged deflate stream is an <see cref="InvalidInputException"/> naming the file.</summary>
+    private static MemoryStream Unpacked(ZipArchiveEntry entry, string path)
+    {
+        var buffer = new MemoryStream();
+        try
+        {
+            using var s = entry.Open();
+            s.CopyTo(buffer);
+        }
+        catch (InvalidDataException e)
+        {
+            buffer.Dispose();
+            throw new InvalidInputException($"{entry.FullName} inside cannot be unpacked ({e.Message})", path, e);
+        }
+        buffer.Position = 0;
+        return buffer;
     }
 
     private static Exception Innermost(Exception e)
