@@ -21,6 +21,7 @@ public sealed class SiteAligner : IDisposable
     private readonly Lazy<RasterDataset?> time;
     private readonly Lazy<Geometry> dcmFootprint;
     private readonly Lazy<bool> timeIsWgs84;
+    private float[] stampScratch = [];
 
     public SiteAligner(RegionFolder folder, AlignSettings settings)
     {
@@ -185,8 +186,12 @@ public sealed class SiteAligner : IDisposable
         var window = new Window(full.ColOff, full.RowOff, (int)Math.Ceiling(c1) + StampMargin - full.ColOff, (int)Math.Ceiling(r1) + StampMargin - full.RowOff);
         var inside = window.Intersect(t.FullWindow);
         if (inside.IsEmpty || inside.Area > SiteGrid.MaxPixels) return false;
-        var stamps = new float[inside.Area];
-        t.Read(1, inside, stamps.AsSpan());
+        // Read into the worker's scratch: a site's stamps are often past the large-object threshold, and
+        // thousands of such short-lived arrays grew the large-object heap of a long run (docs/scale.md).
+        var count = (int)inside.Area;
+        if (stampScratch.Length < count) stampScratch = new float[count + count / 4];
+        var stamps = stampScratch.AsSpan(0, count);
+        t.Read(1, inside, stamps);
         var noData = (float)folder.Settings.TimeNoData;
         foreach (var v in stamps)
             if (float.IsFinite(v) && v != noData && (int)Math.Floor(v) != year) return false;

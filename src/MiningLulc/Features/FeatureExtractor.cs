@@ -15,13 +15,17 @@ public sealed class FeatureExtractor(FeatureSet set)
 
     /// <summary>
     /// All schema planes for the site's grid, by the SIMD <see cref="FeatureEngine"/> (its focal
-    /// scratch reused across sites); the planes are <paramref name="buffers"/>' arrays when given.
+    /// scratch reused across sites); the derived planes are <paramref name="buffers"/>' arrays when given.
+    /// The ten reflectance planes and dh are the site's own arrays, not copies (the features are the
+    /// inputs unchanged): eleven fewer planes per block, which is a third of a worker's block memory.
     /// </summary>
     public float[][] ComputePlanes(AlignedSite site, BlockBuffers? buffers = null)
     {
         var n = site.Grid.PixelCount;
         var planes = new float[FeatureSchema.Count][];
-        for (var f = 0; f < planes.Length; f++) planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
+        for (var b = 0; b < site.Bands.Length; b++) planes[b] = site.Bands[b];
+        planes[FeatureSchema.Dh] = site.Dh;
+        for (var f = FeatureSchema.Dh + 1; f < planes.Length; f++) planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
         var (dx, dy) = site.Grid.PixelSizeInMetres();
         engine.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes);
         return planes;
