@@ -2,8 +2,8 @@ namespace MiningLulc.Features;
 
 /// <summary>
 /// Computes every plane of <see cref="FeatureSchema"/> from the ten reflectance planes and dh.
-/// Implemented by the reference (<see cref="ScalarFeatureCalculator"/>) and the fast engine
-/// (<see cref="FeatureEngine"/>); tests hold the second equal to the first.
+/// Implemented by the fast engine (<see cref="FeatureEngine"/>) and, in the tests, by the scalar reference
+/// (<see cref="ScalarFeatures"/> behind the same interface); tests hold the first equal to the second.
 /// </summary>
 public interface IFeatureCalculator
 {
