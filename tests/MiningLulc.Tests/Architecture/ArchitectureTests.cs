@@ -1,5 +1,6 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using System.Text.RegularExpressions;
 using MiningLulc.Cli;
 using MiningLulc.Model;
 using MiningLulc.Plots;
@@ -68,6 +69,34 @@ public class ArchitectureTests
             Assert.Contains(use.To, violation.ToString());
             Assert.Contains(use.From, violation.ToString());
         }
+    }
+
+    /// <summary>
+    /// The sources' <c>using</c> lines too: a constant or an enum value of another stage is compiled into the
+    /// using type as a number and leaves no reference in the metadata, but its namespace is imported.
+    /// </summary>
+    [Fact]
+    public void TheUsingLinesFollowTheFlowToo()
+    {
+        var uses = new List<TypeUse>();
+        foreach (var project in new[] { "MiningLulc", "MiningLulc.Tools", "MiningLulc.Cli" })
+        {
+            var folder = Path.Combine(TestPaths.RepositoryRoot, "src", project);
+            foreach (var file in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(folder, file);
+                if (relative.StartsWith("obj" + Path.DirectorySeparatorChar) || relative.StartsWith("bin" + Path.DirectorySeparatorChar)) continue;
+                var lines = File.ReadAllLines(file);
+                var ns = lines.Select(l => Regex.Match(l, @"^namespace\s+([\w.]+)\s*;")).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+                if (ns is null) continue;
+                foreach (var line in lines)
+                    if (Regex.Match(line, @"^using\s+(static\s+)?(MiningLulc(?:\.\w+)*)\s*;") is { Success: true } m)
+                        // using static names a type; a plain using, a namespace (stood for by a type "*" in it)
+                        uses.Add(new TypeUse($"{ns}.{Path.GetFileNameWithoutExtension(file)}", m.Groups[2].Value + (m.Groups[1].Success ? "" : ".*")));
+            }
+        }
+        Assert.True(uses.Count > 100, $"only {uses.Count} using lines read");
+        AssertNone(StageRules.Check(uses));
     }
 
     [Theory]
