@@ -13,6 +13,7 @@ WORKDIR /src
 # Restore first, from the project files alone, so that the package layer is reused while only sources change.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/MiningLulc/MiningLulc.csproj src/MiningLulc/
+COPY src/MiningLulc.Tools/MiningLulc.Tools.csproj src/MiningLulc.Tools/
 COPY src/MiningLulc.Cli/MiningLulc.Cli.csproj src/MiningLulc.Cli/
 RUN dotnet restore src/MiningLulc.Cli/MiningLulc.Cli.csproj -r linux-x64
 # configs/ is compiled into the engine (the presets); data-sample/ is published beside the CLI (the demo).

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using MiningLulc.Features;
-using MiningLulc.Inference;
-using MiningLulc.Pipeline;
+using MiningLulc.Bench;
+using MiningLulc.Tests;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Benchmarks;
 

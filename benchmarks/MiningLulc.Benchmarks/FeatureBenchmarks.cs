@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MiningLulc.Features;
-using MiningLulc.Pipeline;
+using MiningLulc.Bench;
+using MiningLulc.Tests;
 
 namespace MiningLulc.Benchmarks;
 

@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using MiningLulc.Features;
-using MiningLulc.Inference;
-using MiningLulc.Pipeline;
-using MiningLulc.Training;
+using MiningLulc.Bench;
+using MiningLulc.Model;
+using MiningLulc.Tests;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Benchmarks;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using MiningLulc.Features;
+using MiningLulc.Tests;
 
 // `--verify`: the engine against the scalar reference at the hardware's best width and at every forced width, on
 // hard inputs; exit 0 when all agree (run it under DOTNET_EnableHWIntrinsic=0 or DOTNET_EnableAVX2=0 too).

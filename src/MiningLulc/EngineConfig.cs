@@ -266,8 +266,8 @@ public sealed record EngineConfig
     /// <summary>The resampling methods whose result is always one of the source values.</summary>
     public static readonly IReadOnlyList<string> StampResamplings = ["near", "mode", "max", "min", "med", "q1", "q3"];
 
-    /// <summary>The names of the feature sets (<see cref="Features.FeatureSet.Named"/>).</summary>
-    public static IReadOnlyList<string> FeatureSets => [.. MiningLulc.Features.FeatureSet.Named.Select(s => s.Name)];
+    /// <summary>The names of the feature sets (<see cref="FeatureSet.Named"/>).</summary>
+    public static IReadOnlyList<string> FeatureSets => [.. FeatureSet.Named.Select(s => s.Name)];
 }
 
 /// <summary>How the region folder's files are found and read (docs/inputs.md).</summary>
@@ -322,7 +322,7 @@ public sealed record FeatureSettings
     public string Set { get; init; } = "full";
 
     /// <summary>How many features a named set holds (0 for a name the engine does not know).</summary>
-    public static int FeatureCount(string set) => MiningLulc.Features.FeatureSet.Named.FirstOrDefault(s => s.Name == set)?.Names.Count ?? 0;
+    public static int FeatureCount(string set) => FeatureSet.Named.FirstOrDefault(s => s.Name == set)?.Names.Count ?? 0;
 }
 
 /// <summary>

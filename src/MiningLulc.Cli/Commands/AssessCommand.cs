@@ -1,6 +1,8 @@
 using Spectre.Console;
 using System.CommandLine;
 using MiningLulc.Assessment;
+using MiningLulc.Model;
+using MiningLulc.Plots;
 
 namespace MiningLulc.Cli.Commands;
 
@@ -59,14 +61,14 @@ internal static class AssessCommand
         var title = $"Accuracy of {Path.GetFileName(Path.TrimEndingDirectorySeparator(pred))}";
         if (holdoutOf is not null)
         {
-            var card = Training.ClassifierModel.ReadCard(holdoutOf);
+            var card = ClassifierModel.ReadCard(holdoutOf);
             var regionDir = region ?? Pipeline.HeldOutArea.RegionOf(reference, card.Config.Input)
                 ?? throw new InvalidInputException("no region folder (with its sites file) above the reference labels: give --region DIR", reference);
             area = Pipeline.HeldOutArea.Of(card, holdoutOf, regionDir, card.Config.Input);
             title += $": sites held out by {Path.GetFileName(holdoutOf)} only";
         }
         else if (region is not null) throw new InvalidInputException("--region is only for --holdout-of");
-        var report = ReportWriter.AssessFiles(pred, reference, output, area, title, options: options);
+        var report = ReportWriter.AssessFiles(pred, reference, output, area, title, options: options, plots: ReportPlots.Instance);
         Render(report, "accuracy");
         CommandAction.Written("report", Path.Combine(Path.GetFullPath(output), "report.md"));
         CommandAction.Warn(report.Warnings);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using MiningLulc.Pipeline;
 using Spectre.Console;
+using MiningLulc.Bench;
 
 namespace MiningLulc.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MiningLulc.Pipeline;
 using Spectre.Console;
+using MiningLulc.Plots;
 
 namespace MiningLulc.Cli.Commands;
 
@@ -27,7 +28,7 @@ internal static class DemoCommand
     {
         if (!Directory.Exists(region)) throw new InvalidInputException("the sample region is missing (regenerate it with: ./mining-lulc synth --out data-sample --preset sample)", region);
         AnsiConsole.MarkupLine($"[bold]MiningLulc demo[/] on [blue]{Markup.Escape(region)}[/] with the [blue]{Markup.Escape(config.Name)}[/] method: {Markup.Escape(config.Description)}");
-        var result = ConsoleUi.WithProgress(p => DemoRunner.Run(new DemoRequest { RegionDirectory = region, OutDirectory = output, Config = config, Workers = workers }, p));
+        var result = ConsoleUi.WithProgress(p => DemoRunner.Run(new DemoRequest { RegionDirectory = region, OutDirectory = output, Config = config, Workers = workers, Plots = ReportPlots.Instance }, p));
         var card = result.Training.Model.Card;
         var summary = new Table().Border(TableBorder.Rounded).Title("[bold]summary[/]").AddColumn("").AddColumn("overall accuracy").AddColumn("kappa").AddColumn("macro F1").AddColumn("site clusters");
         summary.AddRow("all sites", ConsoleUi.F3(result.All.OverallAccuracy), ConsoleUi.F3(result.All.Kappa), ConsoleUi.F3(result.All.MacroF1), result.All.SiteClusters.ToString());

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MiningLulc.Pipeline;
 using MiningLulc.Vectorize;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Cli.Commands;
 

@@ -2,6 +2,7 @@ using MiningLulc.Catalog;
 using MiningLulc.Geo;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
+using MiningLulc.Model;
 
 namespace MiningLulc.Assessment;
 

@@ -2,6 +2,7 @@ using MiningLulc.Catalog;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
+using MiningLulc.Model;
 
 namespace MiningLulc.Assessment;
 

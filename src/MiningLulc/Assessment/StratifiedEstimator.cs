@@ -1,3 +1,5 @@
+using MiningLulc.Model;
+
 namespace MiningLulc.Assessment;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MiningLulc.Geo;
-
 namespace MiningLulc.Catalog;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using MiningLulc.Trees;
+
 namespace MiningLulc.Confidence;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record TemperatureCalibration(double Temperature, IReadOnlyList<do
     public void Apply(Span<float> scores)
     {
         if (IsIdentity) return;
-        var t = ByClass is null ? Temperature : TemperatureFor(Inference.FlatTreeClassifier.ArgMax(scores));
+        var t = ByClass is null ? Temperature : TemperatureFor(FlatTreeClassifier.ArgMax(scores));
         if (t == 1.0) return;
         var inverse = 1.0 / t;
         // Scaled against the largest score, so p^(1/T) neither under- nor overflows for small T.
@@ -61,7 +63,7 @@ public sealed record TemperatureCalibration(double Temperature, IReadOnlyList<do
         var rows = truth.Length;
         var byClass = new double[classCount];
         var argMax = new int[rows];
-        for (var r = 0; r < rows; r++) argMax[r] = Inference.FlatTreeClassifier.ArgMax(scores.Slice(r * classCount, classCount));
+        for (var r = 0; r < rows; r++) argMax[r] = FlatTreeClassifier.ArgMax(scores.Slice(r * classCount, classCount));
         for (var k = 0; k < classCount; k++)
         {
             var n = 0;

@@ -1,4 +1,4 @@
-using static MiningLulc.Features.FeatureSchema;
+using static MiningLulc.FeatureSchema;
 
 namespace MiningLulc.Features;
 

@@ -2,8 +2,8 @@ namespace MiningLulc.Features;
 
 /// <summary>
 /// Computes every plane of <see cref="FeatureSchema"/> from the ten reflectance planes and dh.
-/// Implemented by the reference (<see cref="ScalarFeatureCalculator"/>) and the fast engine
-/// (<see cref="FeatureEngine"/>); tests hold the second equal to the first.
+/// Implemented by the fast engine (<see cref="FeatureEngine"/>) and, in the tests, by the scalar reference
+/// (<see cref="ScalarFeatures"/> behind the same interface); tests hold the first equal to the second.
 /// </summary>
 public interface IFeatureCalculator
 {
@@ -13,15 +13,4 @@ public interface IFeatureCalculator
     /// Output: <see cref="FeatureSchema.Count"/> planes of at least width x height, filled in schema order.
     /// </summary>
     void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output);
-}
-
-/// <summary>The scalar reference behind <see cref="IFeatureCalculator"/>. Stateless and thread-safe.</summary>
-public sealed class ScalarFeatureCalculator : IFeatureCalculator
-{
-    public static ScalarFeatureCalculator Instance { get; } = new();
-
-    private ScalarFeatureCalculator() { }
-
-    public void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output) =>
-        ScalarFeatures.Compute(bands, dh, width, height, pixelDx, pixelDy, output);
 }

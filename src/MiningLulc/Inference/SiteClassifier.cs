@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using MiningLulc.Align;
 using MiningLulc.Geo;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Inference;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using MiningLulc.Align;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
-using MiningLulc.Training;
 using MiningLulc.Vectorize;
+using MiningLulc.Model;
 
 namespace MiningLulc.Inspection;
 

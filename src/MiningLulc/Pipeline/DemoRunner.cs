@@ -11,6 +11,8 @@ public sealed record DemoRequest
     /// <summary>Share of sites held out of training, so the accuracy of unseen sites can be told apart.</summary>
     public double Holdout { get; init; } = 0.35;
     public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Draws the assessment's pictures (none without it; the CLI passes MiningLulc.Tools' plots).</summary>
+    public IReportPlots? Plots { get; init; }
 }
 
 public sealed record DemoResult(TrainResult Training, string ModelPath, RunResult Run, AccuracyReport All, AccuracyReport? HeldOut, string ReportDirectory);
@@ -50,13 +52,13 @@ public static class DemoRunner
         var labels = Path.Combine(folder.Directory, request.Config.Input.LabelsFolder);
         var reportDir = Path.Combine(request.OutDirectory, "assessment");
         progress?.Report(new PipelineProgress("assess", 0, 2));
-        var all = ReportWriter.AssessFiles(gpkgDir, labels, reportDir, null, $"{folder.Name}: all sites ({request.Config.Name} method)");
+        var all = ReportWriter.AssessFiles(gpkgDir, labels, reportDir, null, $"{folder.Name}: all sites ({request.Config.Name} method)", plots: request.Plots);
         AccuracyReport? heldOut = null;
         if (training.HeldOutSites.Count > 0)
         {
             // The same area `assess --holdout-of MODEL.zip` compares on: from the card's held-out site ids.
             var area = HeldOutArea.Of(training.Model.Card, modelPath, request.RegionDirectory, request.Config.Input);
-            heldOut = ReportWriter.AssessFiles(gpkgDir, labels, Path.Combine(reportDir, "held-out"), area, $"{folder.Name}: held-out sites only ({request.Config.Name} method)");
+            heldOut = ReportWriter.AssessFiles(gpkgDir, labels, Path.Combine(reportDir, "held-out"), area, $"{folder.Name}: held-out sites only ({request.Config.Name} method)", plots: request.Plots);
         }
         progress?.Report(new PipelineProgress("assess", 2, 2));
         return new DemoResult(training, modelPath, run, all, heldOut, reportDir);

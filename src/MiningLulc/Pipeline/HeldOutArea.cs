@@ -1,7 +1,7 @@
 using MiningLulc.Catalog;
-using MiningLulc.Training;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Union;
+using MiningLulc.Model;
 
 namespace MiningLulc.Pipeline;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using MiningLulc.Catalog;
-using MiningLulc.Training;
 using MiningLulc.Vectorize;
+using MiningLulc.Model;
 
 namespace MiningLulc.Pipeline;
 

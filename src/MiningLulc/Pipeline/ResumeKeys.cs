@@ -5,9 +5,9 @@ using System.Security.Cryptography;
 using System.Text;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
-using MiningLulc.Training;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
+using MiningLulc.Model;
 
 namespace MiningLulc.Pipeline;
 

@@ -1,6 +1,6 @@
-using MiningLulc.Assessment;
 using MiningLulc.Catalog;
 using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Pipeline;
 

@@ -6,6 +6,8 @@ using MiningLulc.Inference;
 using MiningLulc.Training;
 using MiningLulc.Vectorize;
 using NetTopologySuite.Geometries;
+using MiningLulc.Model;
+using MiningLulc.Smooth;
 
 namespace MiningLulc.Pipeline;
 

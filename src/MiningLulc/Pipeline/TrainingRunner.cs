@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using MiningLulc.Assessment;
 using MiningLulc.Catalog;
-using MiningLulc.Features;
 using MiningLulc.Training;
 using NetTopologySuite.Index.Strtree;
+using MiningLulc.Model;
 
 namespace MiningLulc.Pipeline;
 
@@ -94,7 +93,7 @@ public static class TrainingRunner
                 FeatureImportance = PermutationImportance.Compute(model, test, model.Card.Features, config.Training.Seed),
             };
             // The confidence of run --confidence is calibrated on these pixels too (docs/output-schema.md), unless calibration regions are given.
-            model = new ClassifierModel(model, model.Card with { Holdout = holdout, Calibration = request.CalibrationRegions.Count > 0 ? null : Confidence.ScoreCalibrationFit.Fit(model, matrix, test.Count, test.Labels, byClass: false) });
+            model = new ClassifierModel(model, model.Card with { Holdout = holdout, Calibration = request.CalibrationRegions.Count > 0 ? null : ScoreCalibrationFit.Fit(model, matrix, test.Count, test.Labels, byClass: false) });
         }
         if (request.CalibrationRegions.Count > 0)
         {
@@ -102,7 +101,7 @@ public static class TrainingRunner
             var calibrationSamples = sampled.HeldOut;
             var rows = new float[calibrationSamples.Count * calibrationSamples.FeatureCount];
             for (var i = 0; i < calibrationSamples.Count; i++) calibrationSamples.Row(i).CopyTo(rows.AsSpan(i * calibrationSamples.FeatureCount));
-            var fitted = Confidence.ScoreCalibrationFit.Fit(model, rows, calibrationSamples.Count, calibrationSamples.Labels, byClass: true);
+            var fitted = ScoreCalibrationFit.Fit(model, rows, calibrationSamples.Count, calibrationSamples.Labels, byClass: true);
             model = new ClassifierModel(model, model.Card with { Calibration = fitted is null ? null : fitted with { FittedOn = $"calibration regions ({string.Join(", ", sampled.Regions)})" } });
         }
         progress?.Report(new PipelineProgress("train", 1, 1));

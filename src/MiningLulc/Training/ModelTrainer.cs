@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
-using MiningLulc.Features;
+using MiningLulc.Model;
 using static Microsoft.ML.Transforms.ValueToKeyMappingEstimator;
 
 namespace MiningLulc.Training;

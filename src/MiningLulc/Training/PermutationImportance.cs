@@ -1,7 +1,6 @@
-namespace MiningLulc.Training;
+using MiningLulc.Model;
 
-/// <summary>One feature's importance: how much accuracy the model loses when that feature's values are shuffled.</summary>
-public sealed record FeatureImportance(string Feature, double AccuracyDrop);
+namespace MiningLulc.Training;
 
 /// <summary>
 /// Permutation importance (Breiman 2001; scikit-learn's <c>permutation_importance</c>) on held-out

@@ -1,5 +1,3 @@
-using MiningLulc.Features;
-
 namespace MiningLulc.Training;
 
 /// <summary>

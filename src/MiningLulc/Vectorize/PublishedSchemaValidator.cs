@@ -1,4 +1,3 @@
-using MiningLulc.Catalog;
 using MiningLulc.Geo;
 
 namespace MiningLulc.Vectorize;

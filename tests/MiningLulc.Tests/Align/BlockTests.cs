@@ -1,6 +1,5 @@
 using MiningLulc.Align;
 using MiningLulc.Catalog;
-using MiningLulc.Features;
 using MiningLulc.Geo;
 using MiningLulc.Pipeline;
 using NetTopologySuite.Geometries;

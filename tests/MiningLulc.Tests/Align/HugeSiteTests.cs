@@ -3,7 +3,6 @@ using System.Text;
 using MiningLulc.Align;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
-using MiningLulc.Pipeline;
 using NetTopologySuite.Geometries;
 
 namespace MiningLulc.Tests.Align;

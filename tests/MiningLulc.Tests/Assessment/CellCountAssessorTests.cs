@@ -4,6 +4,7 @@ using MiningLulc.Geo;
 using MiningLulc.Pipeline;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Union;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Assessment;
 
@@ -84,7 +85,7 @@ public class CellCountAssessorTests(SyntheticRegionFixture region, Xunit.Abstrac
     public void FilesAreStreamedAndTheReportKeepsEveryKey()
     {
         using var dir = new TempDir();
-        var report = ReportWriter.AssessFiles(Predictions(), Labels, dir.Path, title: "test");
+        var report = ReportWriter.AssessFiles(Predictions(), Labels, dir.Path, title: "test", plots: MiningLulc.Plots.ReportPlots.Instance);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
         var root = json.RootElement;
         foreach (var key in new[] { "overall_accuracy", "kappa", "macro_f1", "per_class", "confusion_matrix_m2", "classes", "by_year", "compared_area_m2", "site_clusters", "method", "assessment_method", "cell_size_m",

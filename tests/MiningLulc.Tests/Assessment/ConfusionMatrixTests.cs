@@ -1,4 +1,5 @@
 using MiningLulc.Assessment;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Assessment;
 

@@ -2,6 +2,7 @@ using MiningLulc.Assessment;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
 using NetTopologySuite.Geometries;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Assessment;
 

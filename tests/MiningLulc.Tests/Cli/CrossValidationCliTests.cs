@@ -1,5 +1,5 @@
 using MiningLulc.Cli;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Cli;
 

@@ -1,4 +1,5 @@
 using MiningLulc.Confidence;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Tests.Confidence;
 
@@ -35,9 +36,9 @@ public class CalibrationTests
                 var sum = p.Sum();
                 if (sum == 0) continue;
                 for (var c = 0; c < 7; c++) p[c] /= sum;
-                var before = MiningLulc.Inference.FlatTreeClassifier.ArgMax(p);
+                var before = FlatTreeClassifier.ArgMax(p);
                 new TemperatureCalibration(t).Apply(p);
-                Assert.Equal(before, MiningLulc.Inference.FlatTreeClassifier.ArgMax(p));
+                Assert.Equal(before, FlatTreeClassifier.ArgMax(p));
                 Assert.Equal(1.0, p.Sum(), 1e-5);
             }
     }

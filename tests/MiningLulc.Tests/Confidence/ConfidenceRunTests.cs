@@ -4,8 +4,8 @@ using MiningLulc.Geo;
 using MiningLulc.Inspection;
 using MiningLulc.Pipeline;
 using MiningLulc.Synthetic;
-using MiningLulc.Training;
 using MiningLulc.Vectorize;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Confidence;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MiningLulc.Training;
 using Xunit.Abstractions;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Deploy;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MiningLulc.Catalog;
-using MiningLulc.Cli;
 using NetTopologySuite.Geometries;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using MiningLulc.Cli;
 using MiningLulc.Geo;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Faults;
 

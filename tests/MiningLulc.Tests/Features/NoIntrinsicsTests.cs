@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MiningLulc.Features;
 
 namespace MiningLulc.Tests.Features;
 

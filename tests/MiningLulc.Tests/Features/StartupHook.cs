@@ -1,5 +1,6 @@
 using MiningLulc.Features;
 using MiningLulc.Tests.Features;
+using MiningLulc.Tests;
 
 /// <summary>
 /// Runs the feature engine's self-check in a child process started by <see cref="NoIntrinsicsTests"/>, then exits

@@ -1,4 +1,4 @@
-using MiningLulc.Inference;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Tests.Inference;
 

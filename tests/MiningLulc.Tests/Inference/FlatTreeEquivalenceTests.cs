@@ -3,9 +3,9 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
-using MiningLulc.Features;
-using MiningLulc.Inference;
 using MiningLulc.Training;
+using MiningLulc.Model;
+using MiningLulc.Trees;
 using static Microsoft.ML.Transforms.ValueToKeyMappingEstimator;
 
 namespace MiningLulc.Tests.Inference;

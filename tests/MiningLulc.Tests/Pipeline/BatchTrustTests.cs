@@ -3,6 +3,7 @@ using MiningLulc.Geo;
 using MiningLulc.Pipeline;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Pipeline;
 
@@ -169,7 +170,7 @@ public class BatchTrustTests(SyntheticRegionFixture fixture)
         using var tmp = new TempDir();
         var path = tmp.File("m.zip");
         fixture.Model.Save(path);
-        var loaded = MiningLulc.Training.ClassifierModel.Load(path);
+        var loaded = ClassifierModel.Load(path);
         Assert.Equal(fixture.Model.ContentHash, loaded.ContentHash);
         Assert.Matches("^[0-9a-f]{32}$", loaded.ContentHash);
     }

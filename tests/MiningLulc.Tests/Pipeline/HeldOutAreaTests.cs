@@ -2,7 +2,7 @@ using System.Text.Json;
 using MiningLulc.Assessment;
 using MiningLulc.Catalog;
 using MiningLulc.Pipeline;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Pipeline;
 

@@ -2,7 +2,8 @@ using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MiningLulc.Pipeline;
-using MiningLulc.Training;
+using MiningLulc.Model;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Tests.Pipeline;
 

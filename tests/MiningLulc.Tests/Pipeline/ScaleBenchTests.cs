@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MiningLulc.Pipeline;
+using MiningLulc.Bench;
 
 namespace MiningLulc.Tests.Pipeline;
 

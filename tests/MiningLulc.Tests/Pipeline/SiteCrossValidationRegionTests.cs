@@ -1,6 +1,7 @@
 using MiningLulc.Catalog;
 using MiningLulc.Pipeline;
 using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Pipeline;
 

@@ -1,6 +1,6 @@
-using MiningLulc.Features;
 using MiningLulc.Pipeline;
 using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Pipeline;
 

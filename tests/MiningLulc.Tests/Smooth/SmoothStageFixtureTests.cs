@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using MiningLulc.Align;
 using MiningLulc.Geo;
-using MiningLulc.Pipeline;
+using MiningLulc.Smooth;
 
 namespace MiningLulc.Tests.Smooth;
 

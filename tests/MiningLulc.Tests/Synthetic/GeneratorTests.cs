@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using MiningLulc.Catalog;
 using MiningLulc.Geo;
-using MiningLulc.Pipeline;
 using MiningLulc.Synthetic;
 using MiningLulc.Vectorize;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using MiningLulc.Catalog;
-using MiningLulc.Features;
 using MiningLulc.Geo;
 using MiningLulc.Pipeline;
 using MiningLulc.Synthetic;

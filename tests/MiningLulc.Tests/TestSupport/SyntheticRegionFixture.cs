@@ -1,6 +1,6 @@
 using MiningLulc.Pipeline;
 using MiningLulc.Synthetic;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests;
 

@@ -1,5 +1,5 @@
 using MiningLulc.Inspection;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Training;
 

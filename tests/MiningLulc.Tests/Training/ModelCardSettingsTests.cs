@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using MiningLulc.Pipeline;
-using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Training;
 

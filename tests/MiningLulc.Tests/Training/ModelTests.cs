@@ -1,5 +1,5 @@
-using MiningLulc.Features;
 using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Training;
 

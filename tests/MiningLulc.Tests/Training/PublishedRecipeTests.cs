@@ -1,4 +1,3 @@
-using MiningLulc.Features;
 using MiningLulc.Training;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using MiningLulc.Pipeline;
 using MiningLulc.Training;
 using Xunit.Abstractions;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Training;
 

@@ -1,8 +1,8 @@
 using System.IO.Compression;
-using MiningLulc.Features;
-using MiningLulc.Inference;
 using MiningLulc.Tests.Inference;
 using MiningLulc.Training;
+using MiningLulc.Model;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Tests.Training;
 

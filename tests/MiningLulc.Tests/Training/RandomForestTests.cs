@@ -1,5 +1,6 @@
-using MiningLulc.Inference;
 using MiningLulc.Training;
+using MiningLulc.Model;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Tests.Training;
 

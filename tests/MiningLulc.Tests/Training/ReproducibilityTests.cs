@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using MiningLulc.Catalog;
-using MiningLulc.Features;
 using MiningLulc.Pipeline;
 using MiningLulc.Synthetic;
 using MiningLulc.Training;
+using MiningLulc.Model;
 
 namespace MiningLulc.Tests.Training;
 

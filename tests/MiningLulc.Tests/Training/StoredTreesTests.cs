@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using MiningLulc.Features;
-using MiningLulc.Inference;
 using MiningLulc.Training;
+using MiningLulc.Model;
+using MiningLulc.Trees;
 
 namespace MiningLulc.Tests.Training;
 

@@ -1,5 +1,4 @@
 using MiningLulc.Align;
-using MiningLulc.Catalog;
 using MiningLulc.Geo;
 using MiningLulc.Vectorize;
 using NetTopologySuite.Geometries;
