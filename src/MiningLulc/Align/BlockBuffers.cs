@@ -8,7 +8,15 @@ namespace MiningLulc.Align;
 /// contents are whatever the last block left: every user writes the first <c>length</c> elements
 /// before reading them. A block's data is valid until the next block is read. Not thread-safe.
 /// </summary>
-public sealed class BlockBuffers
+/// <remarks>
+/// Given the run's block (<paramref name="blockPixels"/>, halo included), a plane of the block is
+/// allocated at that size on first use and never again: no array outgrown and dropped as larger sites
+/// come (in a long run those left the large-object heap fragmented and a 4,000-site region's peak
+/// above a 250-site one's), no slack. Untouched, the uninitialized tail costs address space, not
+/// memory: the resident set follows the largest block the worker has filled.
+/// </remarks>
+/// <param name="blockPixels">Pixels of the run's largest block with its halo; 0: size arrays by request.</param>
+public sealed class BlockBuffers(int blockPixels = 0)
 {
     /// <summary>What a float array holds; with an index, one array per band or feature.</summary>
     public enum Use { Band, Dh, Time, Feature, Rows, Scores }
@@ -27,10 +35,12 @@ public sealed class BlockBuffers
     public long HeldBytes { get; private set; }
 
     /// <summary>A float array of at least <paramref name="length"/> elements for <paramref name="use"/> (<paramref name="index"/>: which band or feature).</summary>
-    public float[] Floats(Use use, int index, int length) => Get(floats, (use, index), length, sizeof(float));
+    public float[] Floats(Use use, int index, int length) =>
+        Get(floats, (use, index), use is Use.Band or Use.Dh or Use.Time or Use.Feature ? Math.Max(length, blockPixels) : length, sizeof(float));
 
     /// <summary>A byte array of at least <paramref name="length"/> elements.</summary>
-    public byte[] Bytes(ByteUse use, int length) => Get(bytes, use, length, sizeof(byte));
+    public byte[] Bytes(ByteUse use, int length) =>
+        Get(bytes, use, use is ByteUse.Valid or ByteUse.SiteMask ? Math.Max(length, blockPixels) : length, sizeof(byte));
 
     /// <summary>An empty list for a block's pixel indices (its capacity kept from block to block).</summary>
     public List<int> Pixels()
@@ -43,10 +53,10 @@ public sealed class BlockBuffers
     {
         var held = pool.TryGetValue(key, out var array) ? array.Length : 0;
         if (array is not null && held >= length) return array;
-        // A quarter more than asked: a site's edge blocks come in many sizes, and this reallocates a
-        // few times per run, not once per larger block, while holding at most 25 % more than the
-        // largest block needs (doubling held up to twice that, which showed in a large region's peak).
-        var grown = (int)Math.Min(length + (long)length / 4, Array.MaxLength);
+        // A quarter more than asked (when the block's size is not given, and for the chunk-sized rows and
+        // scores): a site's edge blocks come in many sizes, and this reallocates a few times per run, not
+        // once per larger block (doubling held up to twice what the largest block needs).
+        var grown = length == blockPixels ? length : (int)Math.Min(length + (long)length / 4, Array.MaxLength);
         array = GC.AllocateUninitializedArray<T>(grown);
         AllocatedBytes += (long)grown * size;
         HeldBytes += (long)(grown - held) * size;

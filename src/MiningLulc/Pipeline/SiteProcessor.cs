@@ -32,7 +32,7 @@ public sealed class SiteProcessor : IDisposable
     private readonly SitePolygonizer polygonizer;
     private readonly EngineConfig config;
     private readonly GridTransforms transforms = new();
-    private readonly BlockBuffers buffers = new();
+    private readonly BlockBuffers buffers;
 
     public SiteProcessor(RegionFolder folder, EngineConfig config, FeatureSet features)
     {
@@ -40,6 +40,8 @@ public sealed class SiteProcessor : IDisposable
         aligner = new SiteAligner(folder, config.Align);
         extractor = new FeatureExtractor(features);
         polygonizer = new SitePolygonizer(config.Vectorize);
+        var side = (long)config.Align.BlockSize + 2 * config.Align.HaloPixels;
+        buffers = new BlockBuffers((int)Math.Min(side * side, Array.MaxLength));
     }
 
     public FeatureExtractor Extractor => extractor;
