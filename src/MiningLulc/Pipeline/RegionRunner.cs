@@ -113,16 +113,15 @@ public static class RegionRunner
         todo = SpatialOrder.Sort(todo, t => t.Entry.Site.Geometry.EnvelopeInternal);
         var tally = new BatchTally(mine.Count, reused);
         progress?.Report(tally.Progress(null));
-        using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, model.FeatureSet), trackAllValues: true);
-        try
-        {
-            Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = request.Workers, CancellationToken = cancel }, item =>
+        using var processors = new WorkerPool<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, model.FeatureSet));
+        Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = request.Workers, CancellationToken = cancel }, item =>
             {
                 var (entry, key) = item;
                 SiteReport report;
                 try
                 {
-                    var site = processors.Value!.Process(model, entry, owned[entry.Site.Id], request.Confidence);
+                    SiteOutput site;
+                    using (var processor = processors.Rent()) site = processor.Value.Process(model, entry, owned[entry.Site.Id], request.Confidence);
                     if (site.ClassifiedPixels == 0)
                     {
                         // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
@@ -145,11 +144,6 @@ public static class RegionRunner
                 reports.Add(report);
                 progress?.Report(tally.Add(report));
             });
-        }
-        finally
-        {
-            foreach (var p in processors.Values) p.Dispose();
-        }
 
         var siteReports = reports.OrderBy(r => r.SiteId).ToList();
         if (!request.Shard.IsAll)

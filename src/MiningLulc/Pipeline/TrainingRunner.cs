@@ -153,32 +153,26 @@ public static class TrainingRunner
             var done = 0;
             var tables = new ConcurrentDictionary<long, TrainingTable>();
             var labelledPixels = new ConcurrentDictionary<long, TrainingTable>();
-            using var processors = new ThreadLocal<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, set), trackAllValues: true);
-            try
+            using var processors = new WorkerPool<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, set));
+            Parallel.ForEach(ready, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Workers) }, entry =>
             {
-                Parallel.ForEach(ready, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Workers) }, entry =>
+                try
                 {
-                    try
-                    {
-                        var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
-                        // Held-out sites are sampled without the refinement rules: they measure the map, not the rules' clean cores.
-                        var heldOut = everySiteHeldOut || IsHeldOut(entry.Site.Id, request.Holdout, config.Training.Seed);
-                        // Cross-validation keeps every labelled pixel too, from the same pass over the site, to score the folds on.
-                        if (ofSite.Count > 0 && crossValidate)
-                            (tables[entry.Site.Id], labelledPixels[entry.Site.Id]) = SiteCrossValidation.Sample(processors.Value!, entry, ofSite, config.Training);
-                        else if (ofSite.Count > 0) tables[entry.Site.Id] = processors.Value!.Sample(entry, ofSite, refine: !heldOut);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-                    {
-                        problems.Add(new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0));
-                    }
-                    progress?.Report(new PipelineProgress($"training samples ({catalog.Folder.Name})", Interlocked.Increment(ref done), ready.Count, entry.Site.Id));
-                });
-            }
-            finally
-            {
-                foreach (var p in processors.Values) p.Dispose();
-            }
+                    var ofSite = index.Query(entry.Site.Geometry.EnvelopeInternal).Where(l => l.Geometry.Intersects(entry.Site.Geometry)).ToList();
+                    // Held-out sites are sampled without the refinement rules: they measure the map, not the rules' clean cores.
+                    var heldOut = everySiteHeldOut || IsHeldOut(entry.Site.Id, request.Holdout, config.Training.Seed);
+                    using var processor = processors.Rent();
+                    // Cross-validation keeps every labelled pixel too, from the same pass over the site, to score the folds on.
+                    if (ofSite.Count > 0 && crossValidate)
+                        (tables[entry.Site.Id], labelledPixels[entry.Site.Id]) = SiteCrossValidation.Sample(processor.Value, entry, ofSite, config.Training);
+                    else if (ofSite.Count > 0) tables[entry.Site.Id] = processor.Value.Sample(entry, ofSite, refine: !heldOut);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    problems.Add(new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0));
+                }
+                progress?.Report(new PipelineProgress($"training samples ({catalog.Folder.Name})", Interlocked.Increment(ref done), ready.Count, entry.Site.Id));
+            });
             var held = new List<long>();
             foreach (var (id, t) in tables.OrderBy(kv => kv.Key))
             {
