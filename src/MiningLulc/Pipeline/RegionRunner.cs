@@ -115,35 +115,35 @@ public static class RegionRunner
         progress?.Report(tally.Progress(null));
         using var processors = new WorkerPool<SiteProcessor>(() => new SiteProcessor(catalog.Folder, config, model.FeatureSet));
         Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = request.Workers, CancellationToken = cancel }, item =>
+        {
+            var (entry, key) = item;
+            SiteReport report;
+            try
             {
-                var (entry, key) = item;
-                SiteReport report;
-                try
+                SiteOutput site;
+                using (var processor = processors.Rent()) site = processor.Value.Process(model, entry, owned[entry.Site.Id], request.Confidence);
+                if (site.ClassifiedPixels == 0)
                 {
-                    SiteOutput site;
-                    using (var processor = processors.Rent()) site = processor.Value.Process(model, entry, owned[entry.Site.Id], request.Confidence);
-                    if (site.ClassifiedPixels == 0)
-                    {
-                        // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
-                        report = new SiteReport(entry.Site.Id, SiteOutcome.Skipped, NothingClassified(entry, site.Coverage), entry.Year, 0, 0) { Coverage = site.Coverage, Times = site.Times };
-                        reports.Add(report);
-                        progress?.Report(tally.Add(report));
-                        return;
-                    }
-                    if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, region, entry.Site.Id, site.Classes, site.Grid);
-                    if (request.WriteRasters && site.Confidence is { } confidence) SiteRasterWriter.WriteConfidence(request.OutDirectory, region, entry.Site.Id, confidence, site.Grid);
-                    report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, site.Regions.Count, site.ClassifiedPixels) { Coverage = site.Coverage, Times = site.Times };
-                    store.Save(key, report, site.Regions);
-                    doneKeys[entry.Site.Id] = key;
+                    // Nothing to classify is no result: a skip with its reason, never "done" with an empty map.
+                    report = new SiteReport(entry.Site.Id, SiteOutcome.Skipped, NothingClassified(entry, site.Coverage), entry.Year, 0, 0) { Coverage = site.Coverage, Times = site.Times };
+                    reports.Add(report);
+                    progress?.Report(tally.Add(report));
+                    return;
                 }
-                // A result that cannot be written (disk full) is no fault of the site: it stops the run.
-                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException and not OutputWriteException)
-                {
-                    report = new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0);
-                }
-                reports.Add(report);
-                progress?.Report(tally.Add(report));
-            });
+                if (request.WriteRasters) SiteRasterWriter.Write(request.OutDirectory, region, entry.Site.Id, site.Classes, site.Grid);
+                if (request.WriteRasters && site.Confidence is { } confidence) SiteRasterWriter.WriteConfidence(request.OutDirectory, region, entry.Site.Id, confidence, site.Grid);
+                report = new SiteReport(entry.Site.Id, SiteOutcome.Done, null, entry.Year, site.Regions.Count, site.ClassifiedPixels) { Coverage = site.Coverage, Times = site.Times };
+                store.Save(key, report, site.Regions);
+                doneKeys[entry.Site.Id] = key;
+            }
+            // A result that cannot be written (disk full) is no fault of the site: it stops the run.
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException and not OutputWriteException)
+            {
+                report = new SiteReport(entry.Site.Id, SiteOutcome.Failed, e is MiningLulcException ? e.Message : $"{e.GetType().Name}: {e.Message}", entry.Year, 0, 0);
+            }
+            reports.Add(report);
+            progress?.Report(tally.Add(report));
+        });
 
         var siteReports = reports.OrderBy(r => r.SiteId).ToList();
         if (!request.Shard.IsAll)
