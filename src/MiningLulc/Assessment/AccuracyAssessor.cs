@@ -35,6 +35,8 @@ public static class AccuracyAssessor
         var clusters = new Dictionary<int, ConfusionMatrix>();
         var byYear = new SortedDictionary<int, ConfusionMatrix>();
         var total = new ConfusionMatrix();
+        // Predictions written with --confidence: each intersection counts for its predicted polygon's confidence.
+        var reliability = predicted.Any(p => p.Confidence is not null) ? new ReliabilityTable() : null;
         var referenceArea = new double[LulcClasses.Count];
         for (var i = 0; i < reference.Count; i++)
         {
@@ -50,6 +52,7 @@ public static class AccuracyAssessor
                 cm.Add((int)r.Class, (int)p.Class, area);
                 yearCm?.Add((int)r.Class, (int)p.Class, area);
                 total.Add((int)r.Class, (int)p.Class, area);
+                reliability?.Add(p.Confidence ?? double.NaN, area, p.Class == r.Class);
             }
             progress?.Report((i + 1, reference.Count));
         }
@@ -57,7 +60,8 @@ public static class AccuracyAssessor
         var mappedArea = new double[LulcClasses.Count];
         foreach (var p in predicted) mappedArea[(int)p.Class - 1] += GeodesicArea.Of(p.Geometry);
         var comparison = "Exact overlay: area-weighted comparison of predicted and reference polygons (geodesic areas of intersections, WGS 84). ";
-        return Summarize(total, byYear, clusters.Values.ToList(), referenceArea, mappedArea, comparison, AssessmentMethod.Overlay, null);
+        var report = Summarize(total, byYear, clusters.Values.ToList(), referenceArea, mappedArea, comparison, AssessmentMethod.Overlay, null);
+        return reliability is null ? report : report with { Reliability = reliability.ToBins(), ExpectedCalibrationError = reliability.ExpectedCalibrationError };
     }
 
     /// <summary>

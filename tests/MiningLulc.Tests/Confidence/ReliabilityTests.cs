@@ -75,6 +75,43 @@ public class ReliabilityTests
         Assert.DoesNotContain("Reliability", plain.ToMarkdown("t"));
     }
 
+    [Fact]
+    public void TheExactOverlayReportsTheSameReliabilityAsTheCellCount()
+    {
+        // The squares of the test above (A right at 0.95, B wrong at 0.75, C right at 0.72), A shifted east by a
+        // quarter of its side, so a quarter of it lies over no reference and is not compared: the overlay
+        // intersects exactly what the cell count approximates on 2 m cells.
+        var reference = new List<LabelPolygon>
+        {
+            new(Box(10.000, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
+            new(Box(10.010, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
+            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "ref"),
+        };
+        var predicted = new List<LabelPolygon>
+        {
+            new(Box(10.0005, -20.000), LulcClass.OpenPit, 2020, null, null, "pred") { Confidence = 0.95 },
+            new(Box(10.010, -20.000), LulcClass.WasteDumpingSite, 2020, null, null, "pred") { Confidence = 0.75 },
+            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "pred") { Confidence = 0.72 },
+        };
+        var overlay = AccuracyAssessor.Assess(predicted, reference, new AssessOptions { Method = AssessmentMethod.Overlay });
+        var cells = AccuracyAssessor.Assess(predicted, reference, new AssessOptions { CellSizeM = 2, Workers = 2 });
+        var bins = overlay.Reliability!;
+        // A's three quarters over its open pit are right; B and C are equal squares, one right.
+        Assert.Equal(1.0, bins[9].Accuracy, 1e-9);
+        Assert.Equal(0.95, bins[9].MeanConfidence, 1e-12);
+        Assert.Equal(0.75 / 2, bins[9].ComparedAreaM2 / bins[7].ComparedAreaM2, 1e-6);
+        Assert.Equal(0.5, bins[7].Accuracy, 1e-6);
+        Assert.Equal(0.735, bins[7].MeanConfidence, 1e-6);
+        Assert.Equal(overlay.ComparedAreaM2, bins.Sum(b => b.ComparedAreaM2), 1e-9 * overlay.ComparedAreaM2);
+        for (var b = 0; b < ReliabilityTable.Bins; b++)
+        {
+            Assert.Equal(cells.Reliability![b].ComparedAreaM2, bins[b].ComparedAreaM2, 0.01 * overlay.ComparedAreaM2);
+            if (bins[b].ComparedAreaM2 > 0) Assert.Equal(cells.Reliability[b].Accuracy, bins[b].Accuracy, 0.01);
+        }
+        Assert.Equal(cells.ExpectedCalibrationError!.Value, overlay.ExpectedCalibrationError!.Value, 0.005);
+        Assert.Null(AccuracyAssessor.Assess(predicted.Select(p => p with { Confidence = null }).ToList(), reference, new AssessOptions { Method = AssessmentMethod.Overlay }).Reliability);
+    }
+
     private static Polygon Box(double lon, double lat) =>
         GeometryOps.Wgs84Factory.CreatePolygon([new(lon, lat), new(lon + 0.002, lat), new(lon + 0.002, lat + 0.002), new(lon, lat + 0.002), new(lon, lat)]);
 }
