@@ -71,9 +71,10 @@ public static class TrainingRunner
         // Each fold's model is made as the model below: the same balance, trainer and settings, on the other folds' rows (one
         // thread each: the folds run in parallel, and a forest is the same on any number of threads). Before the model, so that
         // folds the sites cannot fill, or cannot train, stop the command before the long fit.
+        var outOfFold = request.CrossValidationFolds == 0 ? null : new OutOfFoldScores();
         var cv = request.CrossValidationFolds == 0 ? null : SiteCrossValidation.Run(samples.CrossValidationSites, request.CrossValidationFolds, config.Training.Seed,
             rows => ModelTrainer.Train(Balanced(rows, config), FeatureSet.ByName(config.Features.Set), config, samples.Regions, threads: 1),
-            request.Workers, progress);
+            request.Workers, progress, outOfFold);
         samples = samples with { CrossValidationSites = [] }; // the sites' pixels are not needed any more: let them go before the fit
         var train = Balanced(samples.Train, config);
 
@@ -104,6 +105,9 @@ public static class TrainingRunner
             var fitted = ScoreCalibrationFit.Fit(model, rows, calibrationSamples.Count, calibrationSamples.Labels, byClass: true);
             model = new ClassifierModel(model, model.Card with { Calibration = fitted is null ? null : fitted with { FittedOn = $"calibration regions ({string.Join(", ", sampled.Regions)})" } });
         }
+        // --cv leaves no held-out sites (it cannot be combined with --holdout): the confidence is calibrated on the folds' held-out pixels.
+        if (outOfFold is not null && request.CalibrationRegions.Count == 0)
+            model = new ClassifierModel(model, model.Card with { Calibration = outOfFold.Fit(model.ScoreClassCodes, request.CrossValidationFolds) });
         progress?.Report(new PipelineProgress("train", 1, 1));
         if (cv is not null) model = new ClassifierModel(model, model.Card with { Cv = cv });
         return new TrainResult(model, train.Sites.Distinct().Order().ToList(), test.Sites.Distinct().Order().ToList(), samples.Problems)

@@ -20,10 +20,21 @@ public static class ScoreCalibrationFit
     public static ScoreCalibration? Fit(ClassifierModel model, float[] rows, int count, IReadOnlyList<byte> truth, bool byClass)
     {
         if (count == 0) return null;
-        var k = model.ScoreCount;
-        var scores = new float[count * k];
+        var scores = new float[count * model.ScoreCount];
         model.Predict(rows, count, new byte[count], scores);
-        var codes = model.ScoreClassCodes;
+        return FitScores(scores, truth, model.ScoreClassCodes, byClass);
+    }
+
+    /// <summary>
+    /// The temperature that best explains <paramref name="truth"/> from scores already computed
+    /// (<paramref name="codes"/>.Count per pixel, in that class order): a model's own, or those of the
+    /// cross-validation's fold models on the pixels each held out; null without pixels.
+    /// </summary>
+    public static ScoreCalibration? FitScores(float[] scores, IReadOnlyList<byte> truth, IReadOnlyList<byte> codes, bool byClass)
+    {
+        var count = truth.Count;
+        if (count == 0) return null;
+        var k = codes.Count;
         var index = new int[count];
         for (var i = 0; i < count; i++)
         {

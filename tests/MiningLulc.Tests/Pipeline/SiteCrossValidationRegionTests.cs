@@ -91,7 +91,22 @@ public class SiteCrossValidationRegionTests(SyntheticRegionFixture region)
         var withCv = CrossValidated().Model;
         var without = TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = Published, Workers = 2 }).Model;
         Assert.Null(without.Card.Cv);
-        Assert.Equal(without.ContentHash, new ClassifierModel(withCv, withCv.Card with { Cv = null }).ContentHash);
+        Assert.Null(without.Card.Calibration); // no hold-out, no cross-validation: nothing to calibrate on
+        Assert.Equal(without.ContentHash, new ClassifierModel(withCv, withCv.Card with { Cv = null, Calibration = null }).ContentHash);
+    }
+
+    [Fact]
+    public void A_model_trained_with_cv_is_calibrated_on_the_pixels_its_folds_held_out()
+    {
+        // LightGBM (the default trainer), whose scores are margins a temperature rescales.
+        var config = region.Config with { Training = region.Config.Training with { Trees = 5 } };
+        var card = TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = config, CrossValidationFolds = 3, Workers = 2 }).Model.Card;
+        var calibration = card.Calibration!;
+        Assert.Contains("3-fold site-grouped cross-validation", calibration.FittedOn);
+        // Every held-out pixel of every fold (the region is small: under the per-fold cap), each once.
+        Assert.Equal(card.Cv!.Folds.Sum(f => f.Pixels), calibration.Pixels);
+        Assert.True(calibration.Temperature > 0);
+        Assert.True(calibration.LogLossAfter <= calibration.LogLossBefore + 1e-9, $"{calibration.LogLossAfter} > {calibration.LogLossBefore}");
     }
 
     [Fact]
@@ -99,8 +114,11 @@ public class SiteCrossValidationRegionTests(SyntheticRegionFixture region)
     {
         // LightGBM (the default trainer) here, whose fold models fit side by side on different threads.
         var config = region.Config with { Training = region.Config.Training with { Trees = 5 } };
-        string Cv(int workers) => System.Text.Json.JsonSerializer.Serialize(
-            TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = config, CrossValidationFolds = 2, Workers = workers }).Model.Card.Cv);
+        string Cv(int workers)
+        {
+            var card = TrainingRunner.Train(new TrainRequest { Regions = [region.Region], Config = config, CrossValidationFolds = 2, Workers = workers }).Model.Card;
+            return System.Text.Json.JsonSerializer.Serialize(new { card.Cv, card.Calibration });
+        }
         Assert.Equal(Cv(1), Cv(2));
     }
 }
