@@ -87,9 +87,14 @@ public sealed record TemperatureCalibration(double Temperature, IReadOnlyList<do
     {
         var rows = truth.Length;
         if (rows == 0) return None;
+        // The loss of what Apply does: a zero score stays zero at any temperature (a class no tree of a forest voted
+        // for), and the true class's probability is floored at 1e-7 after scaling, as the card's log-loss is. Flooring
+        // before scaling instead let a high temperature lift those zeros to 1e-7^(1/T) and "win" a loss the
+        // calibrated scores never reach (a forest's log-loss rose from 3.098 to 3.145 on a test region).
         var logs = new double[scores.Length];
-        for (var i = 0; i < logs.Length; i++) logs[i] = Math.Log(Math.Max(scores[i], 1e-7f));
+        for (var i = 0; i < logs.Length; i++) logs[i] = scores[i] > 0 ? Math.Log(scores[i]) : double.NegativeInfinity;
         var t = truth.ToArray();
+        var floor = Math.Log(1e-7);
         double Loss(double logT)
         {
             var inverse = Math.Exp(-logT);
@@ -98,12 +103,14 @@ public sealed record TemperatureCalibration(double Temperature, IReadOnlyList<do
             for (var r = 0; r < rows; r++)
             {
                 if (t[r] < 0) continue;
+                n++;
                 var max = double.NegativeInfinity;
                 for (var c = 0; c < classCount; c++) max = Math.Max(max, logs[r * classCount + c] * inverse);
+                var truthLog = logs[r * classCount + t[r]];
+                if (double.IsNegativeInfinity(max) || double.IsNegativeInfinity(truthLog)) { total -= floor; continue; }
                 var sum = 0.0;
                 for (var c = 0; c < classCount; c++) sum += Math.Exp(logs[r * classCount + c] * inverse - max);
-                total -= logs[r * classCount + t[r]] * inverse - max - Math.Log(sum);
-                n++;
+                total -= Math.Max(truthLog * inverse - max - Math.Log(sum), floor);
             }
             return n == 0 ? 0 : total / n;
         }
@@ -116,6 +123,9 @@ public sealed record TemperatureCalibration(double Temperature, IReadOnlyList<do
             if (f1 <= f2) { b = x2; x2 = x1; f2 = f1; x1 = b - g * (b - a); f1 = Loss(x1); }
             else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (b - a); f2 = Loss(x2); }
         }
-        return new TemperatureCalibration(Math.Round(Math.Exp((a + b) / 2), 6));
+        // The floor makes the loss only piecewise smooth in log T: should the search end above the loss of no
+        // scaling, no scaling is kept.
+        var best = (a + b) / 2;
+        return Loss(best) < Loss(0) ? new TemperatureCalibration(Math.Round(Math.Exp(best), 6)) : None;
     }
 }
