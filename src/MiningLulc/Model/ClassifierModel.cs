@@ -166,12 +166,11 @@ public sealed class ClassifierModel
             using var r = new StreamReader(entry.Open());
             card = ModelCard.FromJson(r.ReadToEnd());
         }
+        catch (NewerFormatException e) { throw new InvalidInputException(e.Message, path, e); }
         catch (InvalidDataException e) { throw new InvalidInputException($"not a readable model zip ({e.Message})", path, e); }
         catch (System.Text.Json.JsonException e) { throw new InvalidInputException($"unreadable model card ({e.Message})", path, e); }
         // The card's settings become run's defaults: held to the same rules as a config file.
         (card.Config ?? throw new InvalidInputException("model card holds no settings", path)).Validate(path);
-        if (card.FormatVersion > ModelCard.CurrentFormatVersion)
-            throw new InvalidInputException($"model format {card.FormatVersion} is newer than this engine understands ({ModelCard.CurrentFormatVersion})", path);
         var expected = new FeatureSet(card.FeatureSet, card.Features).Hash;
         if (expected != card.FeatureSetHash || card.FeatureSchemaVersion != FeatureSchema.Version)
             throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{FeatureSchema.Version} ({expected})", path);

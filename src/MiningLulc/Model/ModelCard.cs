@@ -9,14 +9,15 @@ namespace MiningLulc.Model;
 /// <c>inspect</c>. <see cref="FormatVersion"/> is the lowest format that holds the model, so an older
 /// engine still reads the models it can. History: 1 — first format (ML.NET model + this card);
 /// 2 — the zip may hold the engine's random forest (forest.bin, <see cref="RandomForestFormat"/>)
-/// instead of an ML.NET model, and the card its <see cref="OutOfBag"/> estimate.
+/// instead of an ML.NET model, and the card its <see cref="OutOfBag"/> estimate;
+/// 3 — the card may hold <see cref="Cv"/>, <see cref="Calibration"/>, the hold-out's feature importance
+/// and <c>align.warp_error_pixels</c> among its settings, the zip the stored flat trees. Every model
+/// trained now is of format 3 (its settings name warp_error_pixels). The format is read before anything
+/// else, so a model of a newer format is refused as such, not for a key this engine does not know.
 /// </summary>
 public sealed record ModelCard
 {
-    public const int CurrentFormatVersion = 2;
-
-    /// <summary>The format of a model zip holding a <see cref="RandomForestModel"/>.</summary>
-    public const int ForestFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
 
     public int FormatVersion { get; init; } = 1;
     public required string Method { get; init; }
@@ -54,6 +55,8 @@ public sealed record ModelCard
     public static ModelCard FromJson(string json)
     {
         var card = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true }) as JsonObject ?? throw new InvalidDataException("model card is not a JSON object");
+        if (card["format_version"] is JsonValue v && v.TryGetValue<int>(out var format) && format > CurrentFormatVersion)
+            throw new NewerFormatException(format);
         // Settings no trainer reads any more, in the cards of models made before they were retired: the model
         // itself does not depend on them. (A config file that still sets one is an error, as any unknown key.)
         if (card["config"]?["training"] is JsonObject training)
@@ -97,3 +100,10 @@ public sealed record HoldoutResult(int Sites, int Pixels, double OverallAccuracy
 
 /// <summary>The held-out sites of one training region (by its name, as the catalog gives it).</summary>
 public sealed record HeldOutSites(string Region, IReadOnlyList<long> SiteIds);
+
+/// <summary>A model card of a format newer than <see cref="ModelCard.CurrentFormatVersion"/>: written by a newer engine.</summary>
+public sealed class NewerFormatException(int format)
+    : Exception($"model format {format} is newer than this engine understands ({ModelCard.CurrentFormatVersion}): it was written by a newer mining-lulc; update this one to use it")
+{
+    public int Format { get; } = format;
+}

@@ -30,6 +30,7 @@ public static class ModelTrainer
         var s = config.Training;
         var card = new ModelCard
         {
+            FormatVersion = ModelCard.CurrentFormatVersion,
             Method = config.Name,
             Trainer = "",
             Parameters = new SortedDictionary<string, string>(),
@@ -100,7 +101,6 @@ public static class ModelTrainer
         };
         return new ClassifierModel(fit.Forest, card with
         {
-            FormatVersion = ModelCard.ForestFormatVersion,
             Trainer = "random forest (Breiman; multiclass Gini, bootstrap, majority vote; docs/random-forest.md)",
             Parameters = parameters,
             OutOfBag = fit.OutOfBag,

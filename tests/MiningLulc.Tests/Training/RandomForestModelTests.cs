@@ -87,7 +87,7 @@ public class RandomForestModelTests
 
         var loaded = ClassifierModel.Load(tmp.File("a.zip"));
         Assert.Equal(model.ContentHash, loaded.ContentHash);
-        Assert.Equal(ModelCard.ForestFormatVersion, loaded.Card.FormatVersion);
+        Assert.Equal(ModelCard.CurrentFormatVersion, loaded.Card.FormatVersion);
         Assert.NotNull(loaded.Card.OutOfBag);
         Assert.Equal(model.Card.ToJson(), loaded.Card.ToJson());
         const int count = 2500;
@@ -220,5 +220,29 @@ public class RandomForestModelTests
         using var tmp = new TempDir();
         File.WriteAllText(tmp.File("c.json"), """{ "training": { "feature_fraction": 0.5 } }""");
         Assert.Contains("c.json", Assert.Throws<InvalidInputException>(() => EngineConfig.Load(tmp.File("c.json"))).Message);
+    }
+
+    [Fact]
+    public void AModelOfANewerFormatIsRefusedAsSuchNotForAKeyThisEngineDoesNotKnow()
+    {
+        // A newer engine's card: a format above this engine's and a key this one has never heard of.
+        using var tmp = new TempDir();
+        DeepForest(classes: 3, trees: 2).Save(tmp.File("m.zip"));
+        using (var zip = System.IO.Compression.ZipFile.Open(tmp.File("m.zip"), System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("card.json")!;
+            string text;
+            using (var r = new StreamReader(entry.Open())) text = r.ReadToEnd();
+            var json = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+            json["format_version"] = ModelCard.CurrentFormatVersion + 1;
+            json["something_new"] = true;
+            entry.Delete();
+            using var w = new StreamWriter(zip.CreateEntry("card.json").Open());
+            w.Write(json.ToJsonString());
+        }
+        var e = Assert.Throws<InvalidInputException>(() => ClassifierModel.Load(tmp.File("m.zip")));
+        Assert.Contains($"model format {ModelCard.CurrentFormatVersion + 1} is newer than this engine understands ({ModelCard.CurrentFormatVersion})", e.Message);
+        Assert.Contains("m.zip", e.ToString());
+        Assert.DoesNotContain("something_new", e.Message);
     }
 }
