@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using MiningLulc.Tests.Inference;
+using MiningLulc.Tests.Trees;
 using MiningLulc.Training;
 using MiningLulc.Model;
 using MiningLulc.Trees;

@@ -8,7 +8,7 @@ using MiningLulc.Model;
 using MiningLulc.Trees;
 using static Microsoft.ML.Transforms.ValueToKeyMappingEstimator;
 
-namespace MiningLulc.Tests.Inference;
+namespace MiningLulc.Tests.Trees;
 
 /// <summary>
 /// The flat trees against ML.NET's own scoring (the reference): same classes and bit-identical

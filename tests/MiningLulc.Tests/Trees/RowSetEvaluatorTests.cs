@@ -1,6 +1,6 @@
 using MiningLulc.Trees;
 
-namespace MiningLulc.Tests.Inference;
+namespace MiningLulc.Tests.Trees;
 
 /// <summary>
 /// The row-set engine on hand-made ensembles, against the plain reading of the split rule

@@ -1,6 +1,6 @@
 using MiningLulc.Trees;
 
-namespace MiningLulc.Tests.Inference;
+namespace MiningLulc.Tests.Trees;
 
 /// <summary>The split rewrite and the arg-max, value by value against ML.NET's rules as written in its source.</summary>
 public class FlatSplitTests

@@ -1,6 +1,6 @@
 using MiningLulc.Trees;
 
-namespace MiningLulc.Tests.Inference;
+namespace MiningLulc.Tests.Trees;
 
 /// <summary>Test-side helpers for comparing the flat trees' engines (production code picks its engine and never switches).</summary>
 internal static class FlatTreeEngines
