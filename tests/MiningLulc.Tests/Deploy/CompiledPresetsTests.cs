@@ -23,7 +23,7 @@ public class CompiledPresetsTests
         Assert.Equal(EngineConfig.LoadPreset(name, Configs).ToJson(), EngineConfig.LoadPreset(name).ToJson());
 
     /// <summary>
-    /// The default method's training settings (docs/cross-validation.md, "Generalisation"): 1200 rows per class and
+    /// The default method's training settings (docs/cross-validation.md, "Generalisation"): 2400 rows per class and
     /// site, chosen on regions never trained on; the other settings are the code's defaults, and the published
     /// preset keeps its own 400.
     /// </summary>
@@ -32,7 +32,7 @@ public class CompiledPresetsTests
     {
         var d = EngineConfig.LoadPreset("default");
         d.Validate();
-        Assert.Equal(1200, d.Training.SamplesPerClassPerSite);
+        Assert.Equal(2400, d.Training.SamplesPerClassPerSite);
         Assert.Equal((TrainerKind.Lightgbm, 200, 31, 0.1, 20, 0), (d.Training.Trainer, d.Training.Trees, d.Training.Leaves, d.Training.LearningRate, d.Training.MinSamplesPerLeaf, d.Training.MaxSamplesPerClass));
         Assert.Equal("full", d.Features.Set);
         Assert.False(d.Smooth.Enabled);
