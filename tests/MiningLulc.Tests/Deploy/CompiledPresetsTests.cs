@@ -22,6 +22,23 @@ public class CompiledPresetsTests
     public void ACompiledPresetLoadsLikeItsFile(string name) =>
         Assert.Equal(EngineConfig.LoadPreset(name, Configs).ToJson(), EngineConfig.LoadPreset(name).ToJson());
 
+    /// <summary>
+    /// The default method's training settings (docs/cross-validation.md, "Generalisation"): 2400 rows per class and
+    /// site, chosen on regions never trained on; the other settings are the code's defaults, and the published
+    /// preset keeps its own 400.
+    /// </summary>
+    [Fact]
+    public void TheDefaultPresetDrawsTheRowsThatGeneraliseAndThePublishedOneIsUnchanged()
+    {
+        var d = EngineConfig.LoadPreset("default");
+        d.Validate();
+        Assert.Equal(2400, d.Training.SamplesPerClassPerSite);
+        Assert.Equal((TrainerKind.Lightgbm, 200, 31, 0.1, 20, 0), (d.Training.Trainer, d.Training.Trees, d.Training.Leaves, d.Training.LearningRate, d.Training.MinSamplesPerLeaf, d.Training.MaxSamplesPerClass));
+        Assert.Equal("full", d.Features.Set);
+        Assert.False(d.Smooth.Enabled);
+        Assert.Equal(400, EngineConfig.LoadPreset("published").Training.SamplesPerClassPerSite);
+    }
+
     [Fact]
     public void AnUnknownPresetListsTheKnownOnes()
     {
