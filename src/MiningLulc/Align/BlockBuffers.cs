@@ -36,11 +36,11 @@ public sealed class BlockBuffers(int blockPixels = 0)
 
     /// <summary>A float array of at least <paramref name="length"/> elements for <paramref name="use"/> (<paramref name="index"/>: which band or feature).</summary>
     public float[] Floats(Use use, int index, int length) =>
-        Get(floats, (use, index), use is Use.Band or Use.Dh or Use.Time or Use.Feature ? Math.Max(length, blockPixels) : length, sizeof(float));
+        Get(floats, (use, index), length, sizeof(float), perBlockPixel: use is Use.Band or Use.Dh or Use.Time or Use.Feature);
 
     /// <summary>A byte array of at least <paramref name="length"/> elements.</summary>
     public byte[] Bytes(ByteUse use, int length) =>
-        Get(bytes, use, use is ByteUse.Valid or ByteUse.SiteMask ? Math.Max(length, blockPixels) : length, sizeof(byte));
+        Get(bytes, use, length, sizeof(byte), perBlockPixel: use is ByteUse.Valid or ByteUse.SiteMask);
 
     /// <summary>An empty list for a block's pixel indices (its capacity kept from block to block).</summary>
     public List<int> Pixels()
@@ -49,14 +49,15 @@ public sealed class BlockBuffers(int blockPixels = 0)
         return pixels;
     }
 
-    private T[] Get<TKey, T>(Dictionary<TKey, T[]> pool, TKey key, int length, int size) where TKey : notnull
+    /// <param name="perBlockPixel">One element per pixel of the block (its size is then <c>blockPixels</c> when given).</param>
+    private T[] Get<TKey, T>(Dictionary<TKey, T[]> pool, TKey key, int length, int size, bool perBlockPixel) where TKey : notnull
     {
         var held = pool.TryGetValue(key, out var array) ? array.Length : 0;
         if (array is not null && held >= length) return array;
-        // A quarter more than asked (when the block's size is not given, and for the chunk-sized rows and
-        // scores): a site's edge blocks come in many sizes, and this reallocates a few times per run, not
-        // once per larger block (doubling held up to twice what the largest block needs).
-        var grown = length == blockPixels ? length : (int)Math.Min(length + (long)length / 4, Array.MaxLength);
+        // A block plane at the run's block size when that is known; otherwise (and for the chunk-sized rows and
+        // scores) a quarter more than asked: a site's edge blocks come in many sizes, and this reallocates a few
+        // times per run, not once per larger block (doubling held up to twice what the largest block needs).
+        var grown = perBlockPixel && blockPixels >= length ? blockPixels : (int)Math.Min(length + (long)length / 4, Array.MaxLength);
         array = GC.AllocateUninitializedArray<T>(grown);
         AllocatedBytes += (long)grown * size;
         HeldBytes += (long)(grown - held) * size;

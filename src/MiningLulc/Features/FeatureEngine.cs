@@ -86,8 +86,11 @@ public sealed class FeatureEngine : IFeatureCalculator
     private void ComputeRow(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double twoDx, double twoDy, int r, float[][] output)
     {
         var o = r * width;
-        for (var b = 0; b < 10; b++) bands[b].AsSpan(o, width).CopyTo(output[b].AsSpan(o, width));
-        dh.AsSpan(o, width).CopyTo(output[Dh].AsSpan(o, width));
+        // The extractor passes the inputs themselves as these planes: nothing to copy then (an overlapping
+        // CopyTo onto itself would still go through memmove, eleven times a row).
+        for (var b = 0; b < 10; b++)
+            if (!ReferenceEquals(bands[b], output[b])) bands[b].AsSpan(o, width).CopyTo(output[b].AsSpan(o, width));
+        if (!ReferenceEquals(dh, output[Dh])) dh.AsSpan(o, width).CopyTo(output[Dh].AsSpan(o, width));
 
         ComputePointwise(bands, output, o, width);
 
