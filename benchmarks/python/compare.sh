@@ -4,7 +4,7 @@
 #
 #   benchmarks/python/compare.sh [--sites 300] [--seed 11] [--runs 3] [--preset published|default] [--work DIR] [--set KEY=VALUE ...]
 #
-# Builds the Release CLI once, writes the region (synth) and trains both models once (training is
+# Publishes the Release CLI, writes the region (synth) and trains both models once (training is
 # timed and printed, but not part of the comparison), then times whole `run` processes, ours and
 # Python's, taking turns (so that load from elsewhere on a shared machine falls on both alike):
 # wall time of the process, start-up and model loading included. Prints the medians and the ratio.
@@ -30,12 +30,16 @@ python="${PYTHON:-/usr/bin/python3}"
 "$python" -c 'import osgeo, numpy, sklearn' 2>/dev/null || { echo "needs python3-gdal, numpy and scikit-learn for $python (apt-get install python3-gdal python3-sklearn)" >&2; exit 2; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# CLI_DLL=path/mining-lulc.dll times another build (e.g. a copy of an earlier one) instead of building this tree.
+# The engine runs as batch users install it: the artefact of `dotnet publish -r linux-x64` (README.md,
+# ReadyToRun), start-up included. CLI_DLL=path/mining-lulc.dll times another build instead (e.g. a copy
+# of an earlier one).
 if [ -z "${CLI_DLL:-}" ]; then
-  echo "building the Release CLI ..." >&2
-  dotnet build "$root/src/MiningLulc.Cli/MiningLulc.Cli.csproj" -c Release -v quiet --nologo -clp:ErrorsOnly >&2
+  echo "publishing the Release CLI (ReadyToRun) into $work/cli ..." >&2
+  rid="linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')"
+  dotnet publish "$root/src/MiningLulc.Cli/MiningLulc.Cli.csproj" -c Release -r "$rid" --self-contained false \
+    -o "$work/cli" -v quiet --nologo -clp:ErrorsOnly >&2
 fi
-cli=(dotnet "${CLI_DLL:-$root/src/MiningLulc.Cli/bin/Release/net10.0/mining-lulc.dll}")
+cli=(dotnet "${CLI_DLL:-$work/cli/mining-lulc.dll}")
 
 mkdir -p "$work"
 region="$work/region-$sites-$seed"
