@@ -207,19 +207,21 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
         var expanded = walker is not null ? ArrayPool<float>.Shared.Rent(block * Stride) : [];
         using var rowSetScratch = rowSets?.NewScratch();
         var sums = ArrayPool<double>.Shared.Rent(k * block);
+        var rowOf = walker is not null ? ArrayPool<int>.Shared.Rent(block) : null;
         try
         {
-            PredictBlocks(rows, count, classes, scores, block, expanded, rowSetScratch, sums);
+            PredictBlocks(rows, count, classes, scores, block, expanded, rowSetScratch, sums, rowOf);
         }
         finally
         {
             if (walker is not null) ArrayPool<float>.Shared.Return(expanded);
+            if (rowOf is not null) ArrayPool<int>.Shared.Return(rowOf);
             ArrayPool<double>.Shared.Return(sums);
         }
     }
 
     private void PredictBlocks(ReadOnlySpan<float> rows, int count, Span<byte> classes, Span<float> scores, int block,
-        float[] expanded, RowSetEvaluator.Scratch? rowSetScratch, double[] sums)
+        float[] expanded, RowSetEvaluator.Scratch? rowSetScratch, double[] sums, int[]? rowOf)
     {
         var width = Width;
         var k = ScoreCount;
@@ -233,7 +235,9 @@ internal sealed class FlatTreeClassifier : IPixelClassifier
             else
             {
                 Expand(part, n, expanded);
-                walker!.AddLeafValues(expanded, n, Stride, sums, block);
+                // Classes alone (no scores asked): a forest's rows stop once their majority is settled.
+                if (Formula == ScoreFormula.Votes && scores.IsEmpty) walker!.AddVotesUntilDecided(expanded, n, Stride, sums, block, k, rowOf!);
+                else walker!.AddLeafValues(expanded, n, Stride, sums, block);
             }
             for (var i = 0; i < n; i++)
             {

@@ -39,6 +39,10 @@ public class RandomForestModelTests
         model.Predict(rows, count, fast, fastScores);
         new RandomForestVoting(model.Forest!).Predict(rows, count, width, reference, referenceScores);
         Assert.Equal(reference, fast);
+        // Classes alone take the walk that stops each row once its majority is settled: the same classes.
+        var classesOnly = new byte[count];
+        model.Predict(rows, count, classesOnly);
+        Assert.Equal(reference, classesOnly);
         for (var i = 0; i < fastScores.Length; i++)
             Assert.True(InferenceSelfCheck.SameBits(fastScores[i], referenceScores[i]), $"row {i / k} score {i % k}: {fastScores[i]:R} vs {referenceScores[i]:R}");
         // Scores are vote fractions: multiples of 1/trees adding up to 1.
