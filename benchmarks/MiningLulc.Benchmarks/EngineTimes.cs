@@ -45,7 +45,12 @@ internal static class EngineTimes
         var trees = forest.Forest!.Trees.Select(t => t.ToFlat()).ToList();
         Console.WriteLine($"forest: {ff.TreeCount} trees, {ff.NodeCount} splits, {forestCount} rows, chosen {ff.Engine}");
         var fc = new byte[forestCount];
-        var forestEngines = new List<(string, Action)> { ($"{ff.Engine} (votes)", () => ff.Predict(forestRows, forestCount, fw, fc, [])) };
+        var forestScores = new float[forestCount * ff.ScoreCount];
+        var forestEngines = new List<(string, Action)>
+        {
+            ($"{ff.Engine} (votes, classes alone: rows stop once settled)", () => ff.Predict(forestRows, forestCount, fw, fc, [])),
+            ($"{ff.Engine} (votes, with scores: every tree)", () => ff.Predict(forestRows, forestCount, fw, fc, forestScores)),
+        };
         try { _ = new FlatTreeClassifier(fw, trees, [0, trees.Count], ScoreFormula.Raw, [], [], [1], TreeEngine.RowSets); }
         catch (ArgumentException ex) { Console.WriteLine($"  RowSets cannot take the forest: {ex.Message}"); }
         forestEngines.Add(("reference walk", () => forest.Reference.Predict(forestRows, 2000, fw, fc, [])));

@@ -112,9 +112,10 @@ internal sealed class TreeWalker
         for (var i = 0; i < count; i++) rowOf[i] = i;
         var active = count;
         var done = 0;
+        var every = DecideEvery;
         while (done < trees && active > 0)
         {
-            var until = done <= trees / 2 ? trees / 2 + 1 : done + DecideEvery;
+            var until = done <= trees / 2 ? trees / 2 + 1 : done + every;
             until = Math.Min(until, trees);
             Walk<Votes>(expanded, active, stride, sums, sumsStride, done, until, rowOf);
             done = until;
@@ -135,6 +136,9 @@ internal sealed class TreeWalker
                 if (kept != j) Array.Copy(expanded, j * stride, expanded, kept * stride, stride);
                 rowOf[kept++] = row;
             }
+            // A look that settled few rows (votes spread evenly: labels the features do not explain) makes
+            // the next one wait twice as long, so such blocks pay little for looking.
+            if (active - kept < active / 16) every *= 2;
             active = kept;
         }
     }
