@@ -41,6 +41,7 @@ public sealed class FeatureEngine : IFeatureCalculator
     // The context group (schema v2) has its own sums: sets without it keep the v1 cost and the v1 bits.
     private readonly FocalSums dhContextSums = new(7, 15);
     private readonly FocalSums nirContextSums = new(3);
+    private readonly FocalSums dhWideSums = new(30);
 
     /// <summary>An engine at the widest vector width the hardware accelerates.</summary>
     public FeatureEngine() : this(SimdWidths.Best) { }
@@ -73,11 +74,18 @@ public sealed class FeatureEngine : IFeatureCalculator
             dhContextSums.Prepare(width, Width);
             nirContextSums.Prepare(width, Width);
         }
+        var wide = output[DhMean61] is not null;
+        if (wide) dhWideSums.Prepare(width, Width);
         var site = output[DhSite] is null ? null : medians ?? SiteMedians.Unknown;
         for (var r = rowStart; r < rowStart + rowCount; r++)
         {
             ComputeRow(bands, dh, width, height, 2 * pixelDx, 2 * pixelDy, r, output);
             if (context) ComputeContextRow(bands[B08], dh, width, height, r, output);
+            if (wide)
+            {
+                dhWideSums.Centre(dh, height, r);
+                Focal(dhWideSums, 0, dh, width, height, r, output[DhMean61].AsSpan(r * width, width), output[DhStd61].AsSpan(r * width, width));
+            }
             if (site is not null) ComputeSiteRow(bands, dh, site, r * width, width, output);
         }
     }
@@ -172,7 +180,7 @@ public sealed class FeatureEngine : IFeatureCalculator
             if (bands[b] is null || bands[b].Length < n) throw new ArgumentException($"reflectance plane {b} holds fewer than {width}x{height} pixels", nameof(bands));
         if (dh.Length < n) throw new ArgumentException($"dh holds fewer than {width}x{height} pixels", nameof(dh));
         if (output.Length != Count) throw new ArgumentException($"expected {Count} output planes, got {output.Length}", nameof(output));
-        foreach (var (first, end) in (ReadOnlySpan<(int, int)>)[(DhMean15, DhSite), (DhSite, Count)])
+        foreach (var (first, end) in Groups)
             for (var f = first + 1; f < end; f++)
                 if ((output[f] is null) != (output[first] is null)) throw new ArgumentException($"output plane {Names[f]} must be given exactly when {Names[first]} is (a group is computed whole or not at all)", nameof(output));
         for (var f = 0; f < Count; f++)

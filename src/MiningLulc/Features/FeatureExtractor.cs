@@ -30,7 +30,7 @@ public sealed class FeatureExtractor(FeatureSet set)
         planes[FeatureSchema.Dh] = site.Dh;
         for (var f = FeatureSchema.Dh + 1; f < planes.Length; f++)
         {
-            if (f >= FeatureSchema.CountV1 && !(f < FeatureSchema.DhSite ? Set.NeedsContext : Set.NeedsSiteMedians)) continue;
+            if (FeatureSchema.GroupOf(f) is var g && g >= 0 && !Set.NeedsGroup(g)) continue;
             planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
         }
         var (dx, dy) = site.Grid.PixelSizeInMetres();

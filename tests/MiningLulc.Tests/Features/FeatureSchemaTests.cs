@@ -37,6 +37,8 @@ public class FeatureSchemaTests
         Assert.Equal(2, FeatureSet.Full.ContextPixels);
         Assert.Equal(0, FeatureSet.Published.ContextPixels);
         Assert.Equal(15, FeatureSet.FullContext.ContextPixels);
+        Assert.Equal(30, FeatureSet.FullWide.ContextPixels);
+        Assert.True(FeatureSet.FullWide.NeedsWide && !FeatureSet.FullContext.NeedsWide);
         Assert.Equal(2, FeatureSet.FullSite.ContextPixels);
         Assert.False(FeatureSet.Full.NeedsContext || FeatureSet.Full.NeedsSiteMedians);
         Assert.True(FeatureSet.FullContext.NeedsContext && !FeatureSet.FullContext.NeedsSiteMedians);
