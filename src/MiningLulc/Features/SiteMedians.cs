@@ -71,13 +71,46 @@ public sealed class SiteMedianSampler
         return new SiteMedians(Median(values[10]), bands);
     }
 
-    /// <summary>The middle value (the mean of the two middle ones for an even count, in double); NaN when empty. Sorts the list.</summary>
+    /// <summary>
+    /// The middle value (the mean of the two middle ones for an even count, in double); NaN when empty. Reorders the
+    /// list: a selection (Hoare's, median-of-three pivots), linear on average, where sorting the eleven lists of
+    /// every site was a tenth of a 300-site run; it picks the values a sort would.
+    /// </summary>
     internal static float Median(List<float> list)
     {
         var span = CollectionsMarshal.AsSpan(list);
         if (span.Length == 0) return float.NaN;
-        span.Sort();
         var h = span.Length / 2;
-        return span.Length % 2 == 1 ? span[h] : (float)(((double)span[h - 1] + span[h]) / 2);
+        var upper = Select(span, h);
+        if (span.Length % 2 == 1) return upper;
+        // Everything before h is at most span[h] after the selection: the lower middle value is their largest.
+        var lower = span[0];
+        for (var i = 1; i < h; i++) if (span[i] > lower) lower = span[i];
+        return (float)(((double)lower + upper) / 2);
     }
+
+    /// <summary>Puts the k-th smallest value at <paramref name="k"/>, none larger before it and none smaller after it, and returns it (finite values).</summary>
+    private static float Select(Span<float> a, int k)
+    {
+        int lo = 0, hi = a.Length - 1;
+        while (hi > lo)
+        {
+            var mid = lo + (hi - lo) / 2;
+            var pivot = MedianOf3(a[lo], a[mid], a[hi]);
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) { (a[i], a[j]) = (a[j], a[i]); i++; j--; }
+            }
+            // [lo, j] <= pivot <= [i, hi]; what lies between equals the pivot.
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return a[k];
+        }
+        return a[k];
+    }
+
+    private static float MedianOf3(float x, float y, float z) => x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
 }

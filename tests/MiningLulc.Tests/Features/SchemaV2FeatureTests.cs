@@ -61,6 +61,18 @@ public class SchemaV2FeatureTests(SyntheticRegionFixture region)
         Assert.Equal(3f, SiteMedianSampler.Median([5f, 1f, 3f]));
         Assert.Equal(2.5f, SiteMedianSampler.Median([4f, 1f, 2f, 3f]));
         Assert.True(float.IsNaN(SiteMedianSampler.Median([])));
+        // The selection picks what a sort picks: random lengths, many ties, sorted and reversed input.
+        var rng = new Random(8);
+        for (var t = 0; t < 300; t++)
+        {
+            var n = rng.Next(1, 400);
+            var values = Enumerable.Range(0, n).Select(_ => (float)rng.Next(-20, 20) / (t % 3 == 0 ? 1 : 7)).ToList();
+            if (t % 5 == 1) values.Sort();
+            if (t % 5 == 2) { values.Sort(); values.Reverse(); }
+            var sorted = values.Order().ToArray();
+            var expected = n % 2 == 1 ? sorted[n / 2] : (float)(((double)sorted[n / 2 - 1] + sorted[n / 2]) / 2);
+            Assert.Equal(expected, SiteMedianSampler.Median(values));
+        }
     }
 
     /// <summary>
