@@ -14,8 +14,7 @@ namespace MiningLulc;
 /// (3x3 and 5x5 mean and standard deviation, gradient magnitude), NIR 3x3 standard deviation.
 /// v2 — appended after the 24 of v1: dh mean and standard deviation over 15x15 and 31x31 windows
 /// (150-310 m, the width of the disturbed band around workings) and the NIR 7x7 standard deviation
-/// (the context group, <see cref="FeatureSet.ContextPixels"/> 15); dh mean and standard deviation over 61x61
-/// (the wide group, 30); dh minus the site's median dh and
+/// (the context group, <see cref="FeatureSet.ContextPixels"/> 15); dh minus the site's median dh and
 /// each reflectance over the site's median of it (the site group, <see cref="FeatureSet.NeedsSiteMedians"/>).
 /// </para>
 /// <para>
@@ -37,13 +36,12 @@ public static class FeatureSchema
         "B08_std3",
         // v2
         "dh_mean15", "dh_std15", "dh_mean31", "dh_std31", "B08_std7",
-        "dh_mean61", "dh_std61",
         "dh_site",
         "B02_site", "B03_site", "B04_site", "B05_site", "B06_site", "B07_site", "B08_site", "B8A_site", "B11_site", "B12_site",
     ];
 
     /// <summary>How many features each version had: feature i appeared in the first version whose count exceeds i.</summary>
-    private static readonly int[] CountByVersion = [24, 42];
+    private static readonly int[] CountByVersion = [24, 40];
 
     public static int IndexOf(string name)
     {
@@ -67,14 +65,12 @@ public static class FeatureSchema
     internal const int CountV1 = 24;
     /// <summary>The context group (v2): large focal windows, computed when a set asks for any of them.</summary>
     internal const int DhMean15 = 24, DhStd15 = 25, DhMean31 = 26, DhStd31 = 27, NirStd7 = 28;
-    /// <summary>The wide group (v2): dh over 61x61 windows (610 m), computed when a set asks for either.</summary>
-    internal const int DhMean61 = 29, DhStd61 = 30;
     /// <summary>The site group (v2): relative to the site's medians; B02_site .. B12_site follow dh_site in band order.</summary>
-    internal const int DhSite = 31, B02Site = 32;
-    internal const int Count = 42;
+    internal const int DhSite = 29, B02Site = 30;
+    internal const int Count = 40;
 
-    /// <summary>The planes of each group that is computed whole or not at all: [start, end) of context, wide and site.</summary>
-    internal static readonly (int Start, int End)[] Groups = [(DhMean15, DhMean61), (DhMean61, DhSite), (DhSite, Count)];
+    /// <summary>The planes of each group that is computed whole or not at all: [start, end) of context and site.</summary>
+    internal static readonly (int Start, int End)[] Groups = [(DhMean15, DhSite), (DhSite, Count)];
 
     /// <summary>The group of a v2 plane (an index into <see cref="Groups"/>), -1 for a plane of v1.</summary>
     internal static int GroupOf(int plane)
@@ -89,7 +85,6 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
 {
     private static readonly string[] V1 = [.. FeatureSchema.Names.Take(FeatureSchema.CountV1)];
     private static readonly string[] ContextGroup = ["dh_mean15", "dh_std15", "dh_mean31", "dh_std31", "B08_std7"];
-    private static readonly string[] WideGroup = ["dh_mean61", "dh_std61"];
     private static readonly string[] SiteGroup = [.. FeatureSchema.Names.Skip(FeatureSchema.DhSite)];
 
     /// <summary>The 24 features of schema v1: the engine's default until v2.</summary>
@@ -109,17 +104,11 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     /// <summary>v1 and the site group (docs/cross-validation.md, ablation).</summary>
     public static FeatureSet FullSite { get; } = new("full-site", [.. V1, .. SiteGroup]);
 
-    /// <summary>v1, the context and the wide group (docs/cross-validation.md, ablation).</summary>
-    public static FeatureSet FullWide { get; } = new("full-wide", [.. V1, .. ContextGroup, .. WideGroup]);
-
-    /// <summary>v1, the context and the site group (docs/cross-validation.md, ablation).</summary>
-    public static FeatureSet FullContextSite { get; } = new("full-context-site", [.. V1, .. ContextGroup, .. SiteGroup]);
-
-    /// <summary>Every feature of schema v2.</summary>
+    /// <summary>Every feature of schema v2 (v1, the context and the site group): the default method's since v2.</summary>
     public static FeatureSet Full2 { get; } = new("full2", FeatureSchema.Names);
 
     /// <summary>Every named set, by name.</summary>
-    public static IReadOnlyList<FeatureSet> Named { get; } = [Full, Published, Spectral, FullContext, FullSite, FullWide, FullContextSite, Full2];
+    public static IReadOnlyList<FeatureSet> Named { get; } = [Full, Published, Spectral, FullContext, FullSite, Full2];
 
     public static FeatureSet ByName(string name) => Named.FirstOrDefault(s => s.Name == name)
         ?? throw new InvalidInputException($"unknown feature set '{name}' (known: {string.Join(", ", Named.Select(s => s.Name))})");
@@ -136,7 +125,6 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     /// </summary>
     public int ContextPixels => Indices.Max(i => i switch
     {
-        FeatureSchema.DhMean61 or FeatureSchema.DhStd61 => 30,
         FeatureSchema.DhMean31 or FeatureSchema.DhStd31 => 15,
         FeatureSchema.DhMean15 or FeatureSchema.DhStd15 => 7,
         FeatureSchema.NirStd7 => 3,
@@ -147,11 +135,8 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     /// <summary>Whether the set has a feature of the context group (15x15 and 31x31 windows).</summary>
     public bool NeedsContext => NeedsGroup(0);
 
-    /// <summary>Whether the set has a feature of the wide group (61x61 windows).</summary>
-    public bool NeedsWide => NeedsGroup(1);
-
     /// <summary>Whether the set has a feature relative to the site's medians (which need a pass over the site first).</summary>
-    public bool NeedsSiteMedians => NeedsGroup(2);
+    public bool NeedsSiteMedians => NeedsGroup(1);
 
     /// <summary>Whether the set has a feature of v2 group <paramref name="group"/> (<see cref="FeatureSchema.Groups"/>); a group is computed whole.</summary>
     internal bool NeedsGroup(int group) => Indices.Any(i => FeatureSchema.GroupOf(i) == group);

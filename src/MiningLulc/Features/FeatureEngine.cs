@@ -41,7 +41,6 @@ public sealed class FeatureEngine : IFeatureCalculator
     // The context group (schema v2) has its own sums: sets without it keep the v1 cost and the v1 bits.
     private readonly FocalSums dhContextSums = new(7, 15);
     private readonly FocalSums nirContextSums = new(3);
-    private readonly FocalSums dhWideSums = new(30);
 
     /// <summary>An engine at the widest vector width the hardware accelerates.</summary>
     public FeatureEngine() : this(SimdWidths.Best) { }
@@ -74,18 +73,11 @@ public sealed class FeatureEngine : IFeatureCalculator
             dhContextSums.Prepare(width, Width);
             nirContextSums.Prepare(width, Width);
         }
-        var wide = output[DhMean61] is not null;
-        if (wide) dhWideSums.Prepare(width, Width);
         var site = output[DhSite] is null ? null : medians ?? SiteMedians.Unknown;
         for (var r = rowStart; r < rowStart + rowCount; r++)
         {
             ComputeRow(bands, dh, width, height, 2 * pixelDx, 2 * pixelDy, r, output);
             if (context) ComputeContextRow(bands[B08], dh, width, height, r, output);
-            if (wide)
-            {
-                dhWideSums.Centre(dh, height, r);
-                Focal(dhWideSums, 0, dh, width, height, r, output[DhMean61].AsSpan(r * width, width), output[DhStd61].AsSpan(r * width, width));
-            }
             if (site is not null) ComputeSiteRow(bands, dh, site, r * width, width, output);
         }
     }

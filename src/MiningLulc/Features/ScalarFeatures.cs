@@ -37,7 +37,6 @@ public static class ScalarFeatures
             FocalMeanStd(dh, width, height, 15, output[FeatureSchema.DhMean31], output[FeatureSchema.DhStd31]);
             FocalMeanStd(bands[6], width, height, 3, scratch, output[FeatureSchema.NirStd7]);
         }
-        if (output[FeatureSchema.DhMean61] is not null) FocalMeanStd(dh, width, height, 30, output[FeatureSchema.DhMean61], output[FeatureSchema.DhStd61]);
         if (output[FeatureSchema.DhSite] is not null)
         {
             var m = medians ?? SiteMedians.Unknown;

@@ -25,7 +25,9 @@ public class FeatureSchemaTests
         Assert.Equal(2, FeatureSet.Full2.SchemaVersion);
         Assert.Equal(FeatureSchema.Count, FeatureSet.Full2.Names.Count);
         // Pinned as the v1 hashes are: models of v2 sets record these.
-        Assert.Equal(FeatureSet.ByName("full2").Hash, FeatureSet.Full2.Hash);
+        Assert.Equal("e0f15a8c456e699e", FeatureSet.Full2.Hash);
+        Assert.Equal("768bd9cbf9ab6282", FeatureSet.FullContext.Hash);
+        Assert.Equal("e9e1d826c03b2f72", FeatureSet.FullSite.Hash);
         Assert.Equal(1, FeatureSchema.IntroducedIn("B08_std3"));
         Assert.Equal(2, FeatureSchema.IntroducedIn("dh_mean15"));
         Assert.Equal(2, FeatureSchema.IntroducedIn("B12_site"));
@@ -37,8 +39,6 @@ public class FeatureSchemaTests
         Assert.Equal(2, FeatureSet.Full.ContextPixels);
         Assert.Equal(0, FeatureSet.Published.ContextPixels);
         Assert.Equal(15, FeatureSet.FullContext.ContextPixels);
-        Assert.Equal(30, FeatureSet.FullWide.ContextPixels);
-        Assert.True(FeatureSet.FullWide.NeedsWide && !FeatureSet.FullContext.NeedsWide);
         Assert.Equal(2, FeatureSet.FullSite.ContextPixels);
         Assert.False(FeatureSet.Full.NeedsContext || FeatureSet.Full.NeedsSiteMedians);
         Assert.True(FeatureSet.FullContext.NeedsContext && !FeatureSet.FullContext.NeedsSiteMedians);

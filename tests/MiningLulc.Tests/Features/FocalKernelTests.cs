@@ -41,7 +41,7 @@ public class FocalKernelTests
     [MemberData(nameof(VectorWidths))]
     public void MeanStdRowGivesTheScalarBits(int widthBits)
     {
-        const int pad = 30; // up to the largest radius of the schema (61x61)
+        const int pad = 15; // up to the largest radius of the schema (31x31)
         var rng = new Random(widthBits);
         foreach (var n in Lengths)
         {

@@ -29,8 +29,6 @@ public class SchemaV2FeatureTests(SyntheticRegionFixture region)
         Assert.Equal(20f, planes[FeatureSchema.DhMean15][centre]);
         Assert.Equal((float)Math.Sqrt((15.0 * 15 - 1) / 12), planes[FeatureSchema.DhStd15][centre], 1e-4f);
         Assert.Equal(7.5f, planes[FeatureSchema.DhMean31][18 * w]);
-        Assert.Equal(19.5f, planes[FeatureSchema.DhMean61][centre]); // 61x61 cut to the whole 40-column grid
-        Assert.Equal((float)Math.Sqrt((40.0 * 40 - 1) / 12), planes[FeatureSchema.DhStd61][centre], 1e-4f);
         // B08 = 1006 + i % 7 with w = 40 (≡ 5 mod 7): every 7x7 window holds each residue 7 times, so the std is sqrt(4).
         Assert.Equal(2f, planes[FeatureSchema.NirStd7][centre], 1e-5f);
     }
@@ -87,7 +85,7 @@ public class SchemaV2FeatureTests(SyntheticRegionFixture region)
         var entry = catalog.Ready.OrderByDescending(e => e.AreaM2).First();
         var config = region.Config with { Features = new FeatureSettings { Set = "full2" }, Align = region.Config.Align with { BlockSize = 17 } };
         using var processor = new SiteProcessor(catalog.Folder, config, FeatureSet.Full2);
-        Assert.Equal(30, processor.BlockHalo); // the 61x61 windows
+        Assert.Equal(15, processor.BlockHalo); // the 31x31 windows
         var (whole, wholePlanes) = processor.Prepare(entry);
         var layout = processor.Plan(entry);
         Assert.True(layout.Grid.Width > 3 * 17 && layout.Grid.Height > 3 * 17, "the site spans several blocks each way");

@@ -153,7 +153,6 @@ internal static class FeatureEquivalence
         FeatureSchema.DhMean15 or FeatureSchema.DhStd15 => (dh, 7),
         FeatureSchema.DhMean31 or FeatureSchema.DhStd31 => (dh, 15),
         FeatureSchema.NirStd7 => (bands[FeatureSchema.B08], 3),
-        FeatureSchema.DhMean61 or FeatureSchema.DhStd61 => (dh, 30),
         _ => null,
     };
 
