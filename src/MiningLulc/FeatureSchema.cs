@@ -116,8 +116,11 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     /// <summary>Indices into the schema's planes, in set order.</summary>
     public int[] Indices => Names.Select(FeatureSchema.IndexOf).ToArray();
 
-    /// <summary>The schema version in which the set's newest feature appeared: what its hash and a model's card name.</summary>
-    public int SchemaVersion => Names.Count == 0 ? 1 : Names.Max(FeatureSchema.IntroducedIn);
+    /// <summary>
+    /// The schema version in which the set's newest feature appeared: what its hash and a model's card name. A name
+    /// the schema does not know (tests train on made-up columns) counts as of the current version.
+    /// </summary>
+    public int SchemaVersion => Names.Count == 0 ? 1 : Names.Max(n => FeatureSchema.Names.Contains(n) ? FeatureSchema.IntroducedIn(n) : FeatureSchema.Version);
 
     /// <summary>
     /// Pixels of context the set's focal windows read around a pixel (their largest radius): a block must be

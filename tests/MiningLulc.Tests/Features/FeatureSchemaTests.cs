@@ -31,6 +31,7 @@ public class FeatureSchemaTests
         Assert.Equal(1, FeatureSchema.IntroducedIn("B08_std3"));
         Assert.Equal(2, FeatureSchema.IntroducedIn("dh_mean15"));
         Assert.Equal(2, FeatureSchema.IntroducedIn("B12_site"));
+        Assert.Equal(FeatureSchema.Version, new FeatureSet("x", ["x"]).SchemaVersion); // a made-up column: the current version
     }
 
     [Fact]
