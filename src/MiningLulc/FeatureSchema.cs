@@ -87,7 +87,7 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     private static readonly string[] ContextGroup = ["dh_mean15", "dh_std15", "dh_mean31", "dh_std31", "B08_std7"];
     private static readonly string[] SiteGroup = [.. FeatureSchema.Names.Skip(FeatureSchema.DhSite)];
 
-    /// <summary>The 24 features of schema v1: the engine's default until v2.</summary>
+    /// <summary>The 24 features of schema v1: the default preset's until v2, still the code's default (configs/default.json names <see cref="Full2"/>).</summary>
     public static FeatureSet Full { get; } = new("full", V1);
 
     /// <summary>The 15 features of the published method, in the authors' order (docs/published-method.md).</summary>
