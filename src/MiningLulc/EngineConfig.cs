@@ -318,7 +318,11 @@ public sealed record AlignSettings
 
 public sealed record FeatureSettings
 {
-    /// <summary>Named feature set over the feature schema ("full", "published" or "spectral").</summary>
+    /// <summary>
+    /// Named feature set over the feature schema (<see cref="FeatureSet.Named"/>: "full" (v1's 24), "published",
+    /// "spectral", "full-context", "full-site", "full2" (v2's 40, the default preset's)). The code's default stays
+    /// v1's "full"; configs/default.json names "full2".
+    /// </summary>
     public string Set { get; init; } = "full";
 
     /// <summary>How many features a named set holds (0 for a name the engine does not know).</summary>

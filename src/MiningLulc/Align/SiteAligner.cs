@@ -90,18 +90,24 @@ public sealed class SiteAligner : IDisposable
 
     /// <summary>
     /// The site in blocks of at most <paramref name="blockSize"/>² interior pixels, each read with a
-    /// halo of <see cref="AlignSettings.HaloPixels"/> (within the site grid) so focal features at
-    /// block borders equal those of the whole site. Memory is bounded by the block, not the site.
+    /// halo of <see cref="AlignSettings.HaloPixels"/>, or <paramref name="halo"/> when given (within the
+    /// site grid), so focal features at block borders equal those of the whole site. Memory is bounded
+    /// by the block, not the site.
     /// </summary>
     /// <param name="withTime">Read the time stamps too (false: <see cref="AlignedSite.Time"/> is null).</param>
     /// <param name="buffers">The worker's reused arrays: each block then lives until the next is read.</param>
-    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize, bool withTime = true, BlockBuffers? buffers = null)
+    /// <param name="halo">
+    /// Pixels read around each block: at least the feature set's largest focal radius. Only the blocks' reads
+    /// widen: the site grid keeps its margin of <see cref="AlignSettings.HaloPixels"/>, so no more pixels are
+    /// classified, and a wider halo changes no value (the whole site is the reference either way).
+    /// </param>
+    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize, bool withTime = true, BlockBuffers? buffers = null, int? halo = null)
     {
         var full = new Window(0, 0, layout.Grid.Width, layout.Grid.Height);
-        var halo = settings.HaloPixels;
+        var h = halo ?? settings.HaloPixels;
         foreach (var tile in full.Subdivide(blockSize, blockSize))
         {
-            var read = new Window(tile.ColOff - halo, tile.RowOff - halo, tile.Width + 2 * halo, tile.Height + 2 * halo).Intersect(full);
+            var read = new Window(tile.ColOff - h, tile.RowOff - h, tile.Width + 2 * h, tile.Height + 2 * h).Intersect(full);
             var interior = new Window(tile.ColOff - read.ColOff, tile.RowOff - read.RowOff, tile.Width, tile.Height);
             yield return (Read(layout, read, withTime, buffers), interior);
         }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using static MiningLulc.FeatureSchema;
 
 namespace MiningLulc.Features;
@@ -8,8 +9,9 @@ namespace MiningLulc.Features;
 /// <remarks>
 /// <para>
 /// Rows stream: each output row copies its inputs, runs the point-wise operators over them, the gradient, and the
-/// focal windows (separable box sums over a ring of the five rows around it, see <see cref="FocalSums"/>). A block
-/// of rows reads the rows around it (the halo: two above, two below) and writes only its own, and carries nothing
+/// focal windows (separable box sums over a ring of the rows around it, see <see cref="FocalSums"/>). A block
+/// of rows reads the rows around it (the halo: two above and below for v1, fifteen with the context group's 31x31
+/// windows, <see cref="FeatureSet.ContextPixels"/>) and writes only its own, and carries nothing
 /// from one row to the next but converted inputs, so a block equals the same rows of the whole image bit for bit
 /// (<see cref="ComputeRows"/>). Scratch is sized for the widest grid seen and reused: no allocation per row, block or
 /// call in steady state.
@@ -36,6 +38,9 @@ public sealed class FeatureEngine : IFeatureCalculator
 
     private readonly FocalSums dhSums = new(1, 2);
     private readonly FocalSums nirSums = new(1);
+    // The context group (schema v2) has its own sums: sets without it keep the v1 cost and the v1 bits.
+    private readonly FocalSums dhContextSums = new(7, 15);
+    private readonly FocalSums nirContextSums = new(3);
 
     /// <summary>An engine at the widest vector width the hardware accelerates.</summary>
     public FeatureEngine() : this(SimdWidths.Best) { }
@@ -46,22 +51,53 @@ public sealed class FeatureEngine : IFeatureCalculator
     internal SimdWidth Width { get; }
 
     /// <inheritdoc cref="IFeatureCalculator.Compute"/>
-    public void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output) =>
-        ComputeRows(bands, dh, width, height, pixelDx, pixelDy, 0, height, output);
+    public void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output, SiteMedians? medians = null) =>
+        ComputeRows(bands, dh, width, height, pixelDx, pixelDy, 0, height, output, medians);
 
     /// <summary>
     /// Rows <paramref name="rowStart"/> .. <paramref name="rowStart"/> + <paramref name="rowCount"/> - 1 of every
     /// output plane, reading the inputs' rows around them as the focal windows and the gradient need; other rows of
     /// <paramref name="output"/> are left untouched. Equal to those rows of <see cref="Compute"/>.
     /// </summary>
+    /// <remarks>The planes of a v2 group (context, site) are computed when <paramref name="output"/> holds them, skipped when null.</remarks>
     public void ComputeRows(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy,
-        int rowStart, int rowCount, float[][] output)
+        int rowStart, int rowCount, float[][] output, SiteMedians? medians = null)
     {
         Validate(bands, dh, width, height, pixelDx, pixelDy, rowStart, rowCount, output);
         if (width == 0 || rowCount == 0) return;
         dhSums.Prepare(width, Width);
         nirSums.Prepare(width, Width);
-        for (var r = rowStart; r < rowStart + rowCount; r++) ComputeRow(bands, dh, width, height, 2 * pixelDx, 2 * pixelDy, r, output);
+        var context = output[DhMean15] is not null;
+        if (context)
+        {
+            dhContextSums.Prepare(width, Width);
+            nirContextSums.Prepare(width, Width);
+        }
+        var site = output[DhSite] is null ? null : medians ?? SiteMedians.Unknown;
+        for (var r = rowStart; r < rowStart + rowCount; r++)
+        {
+            ComputeRow(bands, dh, width, height, 2 * pixelDx, 2 * pixelDy, r, output);
+            if (context) ComputeContextRow(bands[B08], dh, width, height, r, output);
+            if (site is not null) ComputeSiteRow(bands, dh, site, r * width, width, output);
+        }
+    }
+
+    /// <summary>The context group of one row: dh over 15x15 and 31x31 windows, NIR texture over 7x7.</summary>
+    private void ComputeContextRow(float[] nir, float[] dh, int width, int height, int r, float[][] output)
+    {
+        var o = r * width;
+        dhContextSums.Centre(dh, height, r);
+        nirContextSums.Centre(nir, height, r);
+        Focal(dhContextSums, 0, dh, width, height, r, output[DhMean15].AsSpan(o, width), output[DhStd15].AsSpan(o, width));
+        Focal(dhContextSums, 1, dh, width, height, r, output[DhMean31].AsSpan(o, width), output[DhStd31].AsSpan(o, width));
+        Focal(nirContextSums, 0, nir, width, height, r, [], output[NirStd7].AsSpan(o, width));
+    }
+
+    /// <summary>The site group of pixels [o, o + n): dh minus the site's median, each reflectance over the site's median (one IEEE operation each, as the reference).</summary>
+    internal static void ComputeSiteRow(IReadOnlyList<float[]> bands, float[] dh, SiteMedians medians, int o, int n, float[][] output)
+    {
+        TensorPrimitives.Subtract(dh.AsSpan(o, n), medians.Dh, output[DhSite].AsSpan(o, n));
+        for (var b = 0; b < 10; b++) TensorPrimitives.Divide(bands[b].AsSpan(o, n), medians.BandDivisor(b), output[B02Site + b].AsSpan(o, n));
     }
 
     /// <summary>The seven normalized-difference indices of pixels [start, start + length), in L1-sized chunks.</summary>
@@ -136,9 +172,13 @@ public sealed class FeatureEngine : IFeatureCalculator
             if (bands[b] is null || bands[b].Length < n) throw new ArgumentException($"reflectance plane {b} holds fewer than {width}x{height} pixels", nameof(bands));
         if (dh.Length < n) throw new ArgumentException($"dh holds fewer than {width}x{height} pixels", nameof(dh));
         if (output.Length != Count) throw new ArgumentException($"expected {Count} output planes, got {output.Length}", nameof(output));
+        foreach (var (first, end) in Groups)
+            for (var f = first + 1; f < end; f++)
+                if ((output[f] is null) != (output[first] is null)) throw new ArgumentException($"output plane {Names[f]} must be given exactly when {Names[first]} is (a group is computed whole or not at all)", nameof(output));
         for (var f = 0; f < Count; f++)
         {
             var plane = output[f];
+            if (plane is null && f >= CountV1) continue;
             if (plane is null || plane.Length < n) throw new ArgumentException($"output plane {f} ({Names[f]}) holds fewer than {width}x{height} pixels", nameof(output));
             // An output may be its own input (the copy is then a no-op), never another input.
             for (var b = 0; b < 10; b++)

@@ -14,20 +14,27 @@ public sealed class FeatureExtractor(FeatureSet set)
     public FeatureSet Set { get; } = set;
 
     /// <summary>
-    /// All schema planes for the site's grid, by the SIMD <see cref="FeatureEngine"/> (its focal
-    /// scratch reused across sites); the derived planes are <paramref name="buffers"/>' arrays when given.
+    /// The schema planes the set needs for the site's grid, by the SIMD <see cref="FeatureEngine"/> (its focal
+    /// scratch reused across sites): every v1 plane, and a v2 group only when the set has a feature of it (the
+    /// others stay null); the derived planes are <paramref name="buffers"/>' arrays when given.
     /// The ten reflectance planes and dh are the site's own arrays, not copies (the features are the
     /// inputs unchanged): eleven fewer planes per block, which is a third of a worker's block memory.
     /// </summary>
-    public float[][] ComputePlanes(AlignedSite site, BlockBuffers? buffers = null)
+    /// <param name="medians">The site's medians, required when the set has a feature of the site group.</param>
+    public float[][] ComputePlanes(AlignedSite site, BlockBuffers? buffers = null, SiteMedians? medians = null)
     {
+        if (Set.NeedsSiteMedians && medians is null) throw new InvalidOperationException($"feature set '{Set.Name}' is relative to the site's medians: pass them");
         var n = site.Grid.PixelCount;
         var planes = new float[FeatureSchema.Count][];
         for (var b = 0; b < site.Bands.Length; b++) planes[b] = site.Bands[b];
         planes[FeatureSchema.Dh] = site.Dh;
-        for (var f = FeatureSchema.Dh + 1; f < planes.Length; f++) planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
+        for (var f = FeatureSchema.Dh + 1; f < planes.Length; f++)
+        {
+            if (FeatureSchema.GroupOf(f) is var g && g >= 0 && !Set.NeedsGroup(g)) continue;
+            planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
+        }
         var (dx, dy) = site.Grid.PixelSizeInMetres();
-        engine.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes);
+        engine.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes, medians);
         return planes;
     }
 

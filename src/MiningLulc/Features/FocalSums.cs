@@ -4,12 +4,12 @@ using System.Numerics.Tensors;
 namespace MiningLulc.Features;
 
 /// <summary>
-/// Column sums of one plane for square windows of nested radii (ascending, at most <see cref="Pad"/>): a separable
-/// box filter. Each source row is converted once into (value, value², count) — see
-/// <see cref="FeatureKernels.ConvertRow"/> — and kept in a ring of the last 2·rmax+1 rows; the column sums of a
-/// window reuse those of the next smaller one (5 rows = 3 rows + the two outer rows), so the 3x3 and 5x5 windows
-/// together cost four row additions per quantity — what two running sums would cost — and, unlike running sums,
-/// each window's rounding stays inside the window. Sums are in double. Rows outside the grid are never added:
+/// Column sums of one plane for square windows of nested radii (ascending): a separable box filter. Each source
+/// row is converted once into (value, value², count) — see <see cref="FeatureKernels.ConvertRow"/> — and kept in a
+/// ring of the last 2·rmax+1 rows; the column sums of a window reuse those of the next smaller one (5 rows = 3 rows
+/// + the two outer rows; 31 rows = 15 rows + the eight pairs outside them), so all radii together cost 2·rmax row
+/// additions per quantity, and, unlike running sums, each window's rounding stays inside the window (a block then
+/// equals the same rows of the whole image bit for bit, whatever its values). Sums are in double. Rows outside the grid are never added:
 /// they count as voids, as in the reference. Scratch is sized for the widest grid seen and reused; not thread-safe.
 /// </summary>
 /// <remarks>
@@ -19,8 +19,8 @@ namespace MiningLulc.Features;
 /// </remarks>
 internal sealed class FocalSums
 {
-    /// <summary>Zero columns on each side of every row, so that windows at the grid's edge need no special case.</summary>
-    public const int Pad = 2;
+    /// <summary>Zero columns on each side of every row, so that windows at the grid's edge need no special case: the largest radius, at least 2.</summary>
+    public int Pad { get; }
 
     private readonly int[] radii;
     private readonly int maxRadius;
@@ -34,10 +34,11 @@ internal sealed class FocalSums
 
     public FocalSums(params int[] radii)
     {
-        Debug.Assert(radii.Length > 0 && radii[0] >= 0 && radii[^1] <= Pad);
+        Debug.Assert(radii.Length > 0 && radii[0] >= 0);
         for (var q = 1; q < radii.Length; q++) Debug.Assert(radii[q] > radii[q - 1], "radii ascend");
         this.radii = radii;
         maxRadius = radii[^1];
+        Pad = Math.Max(2, maxRadius);
         ring = new double[2 * maxRadius + 1][];
         ringRow = new int[ring.Length];
         ringInfinite = new bool[ring.Length];
@@ -86,12 +87,14 @@ internal sealed class FocalSums
                 continue;
             }
             ReadOnlySpan<double> inner = Sums(q - 1);
-            foreach (var r in (ReadOnlySpan<int>)[row - radius, row + radius])
-            {
-                if (r < 0 || r >= height) continue;
-                TensorPrimitives.Add(added ? s : inner, Row(r), s);
-                added = true;
-            }
+            // The rows of this window outside the inner one, pair by pair outwards (above, then below).
+            for (var d = radii[q - 1] + 1; d <= radius; d++)
+                foreach (var r in (ReadOnlySpan<int>)[row - d, row + d])
+                {
+                    if (r < 0 || r >= height) continue;
+                    TensorPrimitives.Add(added ? s : inner, Row(r), s);
+                    added = true;
+                }
             if (!added) inner.CopyTo(s);
         }
     }

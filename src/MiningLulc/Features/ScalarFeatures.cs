@@ -10,7 +10,7 @@ namespace MiningLulc.Features;
 public static class ScalarFeatures
 {
     /// <summary>Computes all planes. <paramref name="output"/> holds <see cref="FeatureSchema.Count"/> planes of width*height.</summary>
-    public static void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output)
+    public static void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output, SiteMedians? medians = null)
     {
         var n = width * height;
         for (var b = 0; b < 10; b++) Array.Copy(bands[b], output[b], n);
@@ -31,6 +31,21 @@ public static class ScalarFeatures
         Gradient(dh, width, height, pixelDx, pixelDy, output[FeatureSchema.DhGrad]);
         var scratch = new float[n];
         FocalMeanStd(bands[6], width, height, 1, scratch, output[FeatureSchema.NirStd3]);
+        if (output[FeatureSchema.DhMean15] is not null)
+        {
+            FocalMeanStd(dh, width, height, 7, output[FeatureSchema.DhMean15], output[FeatureSchema.DhStd15]);
+            FocalMeanStd(dh, width, height, 15, output[FeatureSchema.DhMean31], output[FeatureSchema.DhStd31]);
+            FocalMeanStd(bands[6], width, height, 3, scratch, output[FeatureSchema.NirStd7]);
+        }
+        if (output[FeatureSchema.DhSite] is not null)
+        {
+            var m = medians ?? SiteMedians.Unknown;
+            for (var i = 0; i < n; i++)
+            {
+                output[FeatureSchema.DhSite][i] = dh[i] - m.Dh;
+                for (var b = 0; b < 10; b++) output[FeatureSchema.B02Site + b][i] = bands[b][i] / m.BandDivisor(b);
+            }
+        }
     }
 
     /// <summary>(a - b) / (a + b) in float; 0 when a + b = 0; NaN when an input is NaN (a NaN sum is never 0).</summary>

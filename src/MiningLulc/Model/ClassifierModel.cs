@@ -171,9 +171,14 @@ public sealed class ClassifierModel
         catch (System.Text.Json.JsonException e) { throw new InvalidInputException($"unreadable model card ({e.Message})", path, e); }
         // The card's settings become run's defaults: held to the same rules as a config file.
         (card.Config ?? throw new InvalidInputException("model card holds no settings", path)).Validate(path);
-        var expected = new FeatureSet(card.FeatureSet, card.Features).Hash;
-        if (expected != card.FeatureSetHash || card.FeatureSchemaVersion != FeatureSchema.Version)
-            throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{FeatureSchema.Version} ({expected})", path);
+        // A set is hashed with the version of its newest feature (FeatureSet.Hash), so a model of an older schema
+        // still matches; names this engine does not know (a newer schema) are refused by name.
+        if (card.FeatureSchemaVersion > FeatureSchema.Version)
+            throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{FeatureSchema.Version}", path);
+        var set = new FeatureSet(card.FeatureSet, card.Features);
+        var expected = set.Hash;
+        if (expected != card.FeatureSetHash || card.FeatureSchemaVersion != set.SchemaVersion)
+            throw new InvalidInputException($"model was trained on feature schema v{card.FeatureSchemaVersion} ({card.FeatureSetHash}); this engine computes v{set.SchemaVersion} ({expected}) for its features", path);
         return card;
     }
 }

@@ -33,6 +33,8 @@ public sealed class SiteProcessor : IDisposable
     private readonly EngineConfig config;
     private readonly GridTransforms transforms = new();
     private readonly BlockBuffers buffers;
+    private readonly SiteMedianSampler medianSampler = new();
+    private readonly int blockHalo;
 
     public SiteProcessor(RegionFolder folder, EngineConfig config, FeatureSet features)
     {
@@ -40,9 +42,15 @@ public sealed class SiteProcessor : IDisposable
         aligner = new SiteAligner(folder, config.Align);
         extractor = new FeatureExtractor(features);
         polygonizer = new SitePolygonizer(config.Vectorize);
-        var side = (long)config.Align.BlockSize + 2 * config.Align.HaloPixels;
+        // Blocks read as much around them as the set's widest window needs (15 pixels for 31x31), so a block's
+        // features equal the whole site's; the site grid, and so what is classified, keeps align.halo_pixels.
+        blockHalo = Math.Max(config.Align.HaloPixels, features.ContextPixels);
+        var side = (long)config.Align.BlockSize + 2 * blockHalo;
         buffers = new BlockBuffers((int)Math.Min(side * side, Array.MaxLength));
     }
+
+    /// <summary>Pixels read around each block: <c>align.halo_pixels</c>, or the feature set's largest focal radius when wider.</summary>
+    public int BlockHalo => blockHalo;
 
     public FeatureExtractor Extractor => extractor;
 
@@ -52,8 +60,10 @@ public sealed class SiteProcessor : IDisposable
     /// <summary>A whole site as one block with its feature planes (analysis tools; the pipeline goes block by block).</summary>
     public (AlignedSite Site, float[][] Planes) Prepare(CatalogEntry entry)
     {
-        var site = aligner.Align(entry);
-        return (site, extractor.ComputePlanes(site));
+        var layout = aligner.Plan(entry);
+        var whole = new Window(0, 0, layout.Grid.Width, layout.Grid.Height);
+        var site = aligner.Read(layout, whole);
+        return (site, extractor.ComputePlanes(site, medians: MediansOf(site, whole, layout, (0, 0))));
     }
 
     /// <summary>Plans a site: its grid, polygon and mask (no pixel data yet).</summary>
@@ -65,8 +75,39 @@ public sealed class SiteProcessor : IDisposable
     /// </summary>
     public IEnumerable<(AlignedSite Block, Window Interior, float[][] Planes)> Blocks(SiteLayout layout)
     {
-        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, buffers: buffers))
-            yield return (block, interior, extractor.ComputePlanes(block, buffers));
+        var medians = SiteMediansFirstPass(layout);
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, buffers: buffers, halo: blockHalo))
+        {
+            medians ??= MediansOf(block, interior, layout, OffsetOf(block, layout));
+            yield return (block, interior, extractor.ComputePlanes(block, buffers, medians));
+        }
+    }
+
+    /// <summary>Where a block's (0,0) lies in its site's grid.</summary>
+    private static (int Col, int Row) OffsetOf(AlignedSite block, SiteLayout layout) =>
+        (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
+
+    /// <summary>
+    /// The site's medians when the set needs them and the site spans several blocks: a first pass over its
+    /// blocks, without halos or stamps. Null otherwise: a one-block site takes them from its only block, read once
+    /// (<see cref="MediansOf"/>), and the same lattice pixels give the same medians either way.
+    /// </summary>
+    private SiteMedians? SiteMediansFirstPass(SiteLayout layout)
+    {
+        if (!extractor.Set.NeedsSiteMedians || (layout.Grid.Width <= config.Align.BlockSize && layout.Grid.Height <= config.Align.BlockSize)) return null;
+        medianSampler.Start(layout);
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: false, buffers, halo: 0))
+            medianSampler.Add(block, interior, OffsetOf(block, layout));
+        return medianSampler.Result();
+    }
+
+    /// <summary>The medians of a site held whole in one block (null when the set does not need them).</summary>
+    private SiteMedians? MediansOf(AlignedSite block, Window interior, SiteLayout layout, (int Col, int Row) offset)
+    {
+        if (!extractor.Set.NeedsSiteMedians) return null;
+        medianSampler.Start(layout);
+        medianSampler.Add(block, interior, offset);
+        return medianSampler.Result();
     }
 
     /// <summary>The class raster of a site on its grid (after smoothing when enabled); 0 = not classified.</summary>
@@ -82,13 +123,16 @@ public sealed class SiteProcessor : IDisposable
         var counter = new CoverageCounter(layout);
         clock.Restart();
         // Coverage is all the pipeline needs the stamps for: when they are all of the site's year, skip warping them.
-        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: !layout.StampsAllOfSiteYear, buffers))
+        var medians = SiteMediansFirstPass(layout);
+        clock.Lap(StageClock.Stage.ReadWarp);
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: !layout.StampsAllOfSiteYear, buffers, blockHalo))
         {
             counter.Add(block, interior);
             clock.Lap(StageClock.Stage.ReadWarp);
-            var planes = extractor.ComputePlanes(block, buffers);
+            var offset = OffsetOf(block, layout);
+            medians ??= MediansOf(block, interior, layout, offset);
+            var planes = extractor.ComputePlanes(block, buffers, medians);
             clock.Lap(StageClock.Stage.Features);
-            var offset = (block.Grid.SourceWindow.ColOff - layout.Grid.SourceWindow.ColOff, block.Grid.SourceWindow.RowOff - layout.Grid.SourceWindow.RowOff);
             SiteClassifier.Classify(model, block, planes, extractor, interior, classes, layout.Grid.Width, offset, buffers, scores);
             clock.Lap(StageClock.Stage.Classify);
         }

@@ -34,7 +34,7 @@ public static class ModelTrainer
             Method = config.Name,
             Trainer = "",
             Parameters = new SortedDictionary<string, string>(),
-            FeatureSchemaVersion = FeatureSchema.Version,
+            FeatureSchemaVersion = set.SchemaVersion, // a v1 set's card reads as before: older engines load it
             FeatureSet = set.Name,
             Features = set.Names,
             FeatureSetHash = set.Hash,

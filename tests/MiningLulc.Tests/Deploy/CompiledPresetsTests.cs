@@ -24,8 +24,8 @@ public class CompiledPresetsTests
 
     /// <summary>
     /// The default method's training settings (docs/cross-validation.md, "Generalisation"): 2400 rows per class and
-    /// site, chosen on regions never trained on; the other settings are the code's defaults, and the published
-    /// preset keeps its own 400.
+    /// site and the features of schema v2, chosen on regions never trained on; the other settings are the code's
+    /// defaults, and the published preset keeps its own 400 and its 15 features.
     /// </summary>
     [Fact]
     public void TheDefaultPresetDrawsTheRowsThatGeneraliseAndThePublishedOneIsUnchanged()
@@ -34,9 +34,10 @@ public class CompiledPresetsTests
         d.Validate();
         Assert.Equal(2400, d.Training.SamplesPerClassPerSite);
         Assert.Equal((TrainerKind.Lightgbm, 200, 31, 0.1, 20, 0), (d.Training.Trainer, d.Training.Trees, d.Training.Leaves, d.Training.LearningRate, d.Training.MinSamplesPerLeaf, d.Training.MaxSamplesPerClass));
-        Assert.Equal("full", d.Features.Set);
+        Assert.Equal("full2", d.Features.Set); // schema v2: context at 150-310 m and per-site medians (docs/cross-validation.md)
         Assert.False(d.Smooth.Enabled);
         Assert.Equal(400, EngineConfig.LoadPreset("published").Training.SamplesPerClassPerSite);
+        Assert.Equal("published", EngineConfig.LoadPreset("published").Features.Set);
     }
 
     [Fact]

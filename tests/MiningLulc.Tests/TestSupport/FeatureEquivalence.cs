@@ -150,6 +150,9 @@ internal static class FeatureEquivalence
         FeatureSchema.DhMean3 or FeatureSchema.DhStd3 => (dh, 1),
         FeatureSchema.DhMean5 or FeatureSchema.DhStd5 => (dh, 2),
         FeatureSchema.NirStd3 => (bands[FeatureSchema.B08], 1),
+        FeatureSchema.DhMean15 or FeatureSchema.DhStd15 => (dh, 7),
+        FeatureSchema.DhMean31 or FeatureSchema.DhStd31 => (dh, 15),
+        FeatureSchema.NirStd7 => (bands[FeatureSchema.B08], 3),
         _ => null,
     };
 

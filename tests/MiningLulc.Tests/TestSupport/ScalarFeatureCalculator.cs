@@ -9,6 +9,6 @@ public sealed class ScalarFeatureCalculator : IFeatureCalculator
 
     private ScalarFeatureCalculator() { }
 
-    public void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output) =>
-        ScalarFeatures.Compute(bands, dh, width, height, pixelDx, pixelDy, output);
+    public void Compute(IReadOnlyList<float[]> bands, float[] dh, int width, int height, double pixelDx, double pixelDy, float[][] output, SiteMedians? medians = null) =>
+        ScalarFeatures.Compute(bands, dh, width, height, pixelDx, pixelDy, output, medians);
 }

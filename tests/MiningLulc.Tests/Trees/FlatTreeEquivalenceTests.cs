@@ -322,7 +322,7 @@ public class FlatTreeEquivalenceTests
         Method = "test",
         Trainer = "test",
         Parameters = new SortedDictionary<string, string>(),
-        FeatureSchemaVersion = FeatureSchema.Version,
+        FeatureSchemaVersion = set.SchemaVersion, // what the trainer records: the version of the set's newest feature
         FeatureSet = set.Name,
         Features = set.Names,
         FeatureSetHash = set.Hash,
