@@ -104,11 +104,14 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
     /// <summary>v1 and the site group (docs/cross-validation.md, ablation).</summary>
     public static FeatureSet FullSite { get; } = new("full-site", [.. V1, .. SiteGroup]);
 
+    /// <summary>v1 and the site group's ten reflectance ratios, without dh_site (docs/cross-validation.md, ablation).</summary>
+    public static FeatureSet FullSiteBands { get; } = new("full-site-bands", [.. V1, .. SiteGroup.Skip(1)]);
+
     /// <summary>Every feature of schema v2 (v1, the context and the site group): the default method's since v2.</summary>
     public static FeatureSet Full2 { get; } = new("full2", FeatureSchema.Names);
 
     /// <summary>Every named set, by name.</summary>
-    public static IReadOnlyList<FeatureSet> Named { get; } = [Full, Published, Spectral, FullContext, FullSite, Full2];
+    public static IReadOnlyList<FeatureSet> Named { get; } = [Full, Published, Spectral, FullContext, FullSite, FullSiteBands, Full2];
 
     public static FeatureSet ByName(string name) => Named.FirstOrDefault(s => s.Name == name)
         ?? throw new InvalidInputException($"unknown feature set '{name}' (known: {string.Join(", ", Named.Select(s => s.Name))})");

@@ -25,8 +25,9 @@ public sealed record SiteMedians(float Dh, float[] Bands)
 /// fixed to the site grid (every <c>step</c>-th row and column, <c>step</c> chosen from the site's mask so that
 /// at most about <see cref="MaxSamples"/> pixels are kept): the same pixels whatever the block size or the
 /// order of the blocks, so training, cross-validation and run see the same medians, and memory stays bounded
-/// on a site of any size. The median of so many pixels is a sample's, within a fraction of a per cent of the
-/// whole site's. One instance per worker; not thread-safe.
+/// on a site of any size. On a site of more than <see cref="MaxSamples"/> pixels the median is a regular
+/// sample's (every second or third row and column on the larger synthetic sites), not the whole site's: its
+/// sampling error shrinks as one over the square root of the pixels kept. One instance per worker; not thread-safe.
 /// </summary>
 public sealed class SiteMedianSampler
 {

@@ -44,6 +44,8 @@ public class FeatureSchemaTests
         Assert.False(FeatureSet.Full.NeedsContext || FeatureSet.Full.NeedsSiteMedians);
         Assert.True(FeatureSet.FullContext.NeedsContext && !FeatureSet.FullContext.NeedsSiteMedians);
         Assert.True(!FeatureSet.FullSite.NeedsContext && FeatureSet.FullSite.NeedsSiteMedians);
+        Assert.True(FeatureSet.FullSiteBands.NeedsSiteMedians && !FeatureSet.FullSiteBands.Names.Contains("dh_site"));
+        Assert.Equal(34, FeatureSet.FullSiteBands.Names.Count);
         Assert.Equal(3, new FeatureSet("x", ["B08_std7"]).ContextPixels);
     }
 
