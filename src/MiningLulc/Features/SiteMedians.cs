@@ -5,16 +5,15 @@ using MiningLulc.Geo;
 namespace MiningLulc.Features;
 
 /// <summary>
-/// What the site group of features (schema v2) is relative to: the median dh and the median of each reflectance
-/// over the site's classifiable pixels. Geology and illumination move a whole site's spectra and its DCM's
-/// datum; a pixel against its own site's middle carries what stays when they move (docs/cross-validation.md).
+/// What the site group of features (schema v2) is relative to: the median of each reflectance over the site's
+/// classifiable pixels. Geology and illumination move a whole site's spectra together; a pixel against its own
+/// site's middle carries what stays when they move (docs/cross-validation.md).
 /// </summary>
-/// <param name="Dh">Median dh in metres (NaN: no pixel with dh).</param>
 /// <param name="Bands">Median of each of the ten reflectances, in schema order (NaN: no classifiable pixel).</param>
-public sealed record SiteMedians(float Dh, float[] Bands)
+public sealed record SiteMedians(float[] Bands)
 {
     /// <summary>No medians (no classifiable pixel, or a caller without the site pass): every relative feature is NaN.</summary>
-    public static SiteMedians Unknown { get; } = new(float.NaN, Enumerable.Repeat(float.NaN, 10).ToArray());
+    public static SiteMedians Unknown { get; } = new(Enumerable.Repeat(float.NaN, 10).ToArray());
 
     /// <summary>The divisor of band <paramref name="b"/>'s ratio: its median, NaN unless positive (a ratio to 0 or a negative reflectance says nothing).</summary>
     public float BandDivisor(int b) => Bands[b] > 0 ? Bands[b] : float.NaN;
@@ -34,7 +33,7 @@ public sealed class SiteMedianSampler
     /// <summary>About the most pixels kept per site.</summary>
     public const int MaxSamples = 1 << 14;
 
-    private readonly List<float>[] values = [.. Enumerable.Range(0, 11).Select(_ => new List<float>())];
+    private readonly List<float>[] values = [.. Enumerable.Range(0, 10).Select(_ => new List<float>())];
     private int step = 1;
 
     /// <summary>Starts a site: forgets the last one and picks the lattice from its mask.</summary>
@@ -59,7 +58,6 @@ public sealed class SiteMedianSampler
                 var i = r * w + c;
                 if (!block.IsClassifiable(i)) continue;
                 for (var b = 0; b < 10; b++) values[b].Add(block.Bands[b][i]);
-                if (float.IsFinite(block.Dh[i])) values[10].Add(block.Dh[i]);
             }
         }
     }
@@ -69,12 +67,12 @@ public sealed class SiteMedianSampler
     {
         var bands = new float[10];
         for (var b = 0; b < 10; b++) bands[b] = Median(values[b]);
-        return new SiteMedians(Median(values[10]), bands);
+        return new SiteMedians(bands);
     }
 
     /// <summary>
     /// The middle value (the mean of the two middle ones for an even count, in double); NaN when empty. Reorders the
-    /// list: a selection (Hoare's, median-of-three pivots), linear on average, where sorting the eleven lists of
+    /// list: a selection (Hoare's, median-of-three pivots), linear on average, where sorting the lists of
     /// every site was a tenth of a 300-site run; it picks the values a sort would.
     /// </summary>
     internal static float Median(List<float> list)
