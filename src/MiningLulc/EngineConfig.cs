@@ -320,7 +320,7 @@ public sealed record FeatureSettings
 {
     /// <summary>
     /// Named feature set over the feature schema (<see cref="FeatureSet.Named"/>: "full" (v1's 24), "published",
-    /// "spectral", "full-context", "full-site", "full2" (v2's 40, the default preset's)). The code's default stays
+    /// "spectral", "full-context", "full-site", "full2" (v2's 39, the default preset's)). The code's default stays
     /// v1's "full"; configs/default.json names "full2".
     /// </summary>
     public string Set { get; init; } = "full";

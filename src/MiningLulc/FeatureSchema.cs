@@ -14,8 +14,8 @@ namespace MiningLulc;
 /// (3x3 and 5x5 mean and standard deviation, gradient magnitude), NIR 3x3 standard deviation.
 /// v2 — appended after the 24 of v1: dh mean and standard deviation over 15x15 and 31x31 windows
 /// (150-310 m, the width of the disturbed band around workings) and the NIR 7x7 standard deviation
-/// (the context group, <see cref="FeatureSet.ContextPixels"/> 15); dh minus the site's median dh and
-/// each reflectance over the site's median of it (the site group, <see cref="FeatureSet.NeedsSiteMedians"/>).
+/// (the context group, <see cref="FeatureSet.ContextPixels"/> 15); each reflectance over the site's median
+/// of it (the site group, <see cref="FeatureSet.NeedsSiteMedians"/>).
 /// </para>
 /// <para>
 /// Features are only ever appended, and a set is hashed with the version in which its newest
@@ -36,12 +36,11 @@ public static class FeatureSchema
         "B08_std3",
         // v2
         "dh_mean15", "dh_std15", "dh_mean31", "dh_std31", "B08_std7",
-        "dh_site",
         "B02_site", "B03_site", "B04_site", "B05_site", "B06_site", "B07_site", "B08_site", "B8A_site", "B11_site", "B12_site",
     ];
 
     /// <summary>How many features each version had: feature i appeared in the first version whose count exceeds i.</summary>
-    private static readonly int[] CountByVersion = [24, 40];
+    private static readonly int[] CountByVersion = [24, 39];
 
     public static int IndexOf(string name)
     {
@@ -65,12 +64,12 @@ public static class FeatureSchema
     internal const int CountV1 = 24;
     /// <summary>The context group (v2): large focal windows, computed when a set asks for any of them.</summary>
     internal const int DhMean15 = 24, DhStd15 = 25, DhMean31 = 26, DhStd31 = 27, NirStd7 = 28;
-    /// <summary>The site group (v2): relative to the site's medians; B02_site .. B12_site follow dh_site in band order.</summary>
-    internal const int DhSite = 29, B02Site = 30;
-    internal const int Count = 40;
+    /// <summary>The site group (v2): each reflectance over the site's median of it, B02_site .. B12_site in band order.</summary>
+    internal const int B02Site = 29;
+    internal const int Count = 39;
 
     /// <summary>The planes of each group that is computed whole or not at all: [start, end) of context and site.</summary>
-    internal static readonly (int Start, int End)[] Groups = [(DhMean15, DhSite), (DhSite, Count)];
+    internal static readonly (int Start, int End)[] Groups = [(DhMean15, B02Site), (B02Site, Count)];
 
     /// <summary>The group of a v2 plane (an index into <see cref="Groups"/>), -1 for a plane of v1.</summary>
     internal static int GroupOf(int plane)
@@ -85,7 +84,7 @@ public sealed record FeatureSet(string Name, IReadOnlyList<string> Names)
 {
     private static readonly string[] V1 = [.. FeatureSchema.Names.Take(FeatureSchema.CountV1)];
     private static readonly string[] ContextGroup = ["dh_mean15", "dh_std15", "dh_mean31", "dh_std31", "B08_std7"];
-    private static readonly string[] SiteGroup = [.. FeatureSchema.Names.Skip(FeatureSchema.DhSite)];
+    private static readonly string[] SiteGroup = [.. FeatureSchema.Names.Skip(FeatureSchema.B02Site)];
 
     /// <summary>The 24 features of schema v1: the default preset's until v2, still the code's default (configs/default.json names <see cref="Full2"/>).</summary>
     public static FeatureSet Full { get; } = new("full", V1);

@@ -73,12 +73,12 @@ public sealed class FeatureEngine : IFeatureCalculator
             dhContextSums.Prepare(width, Width);
             nirContextSums.Prepare(width, Width);
         }
-        var site = output[DhSite] is null ? null : medians ?? SiteMedians.Unknown;
+        var site = output[B02Site] is null ? null : medians ?? SiteMedians.Unknown;
         for (var r = rowStart; r < rowStart + rowCount; r++)
         {
             ComputeRow(bands, dh, width, height, 2 * pixelDx, 2 * pixelDy, r, output);
             if (context) ComputeContextRow(bands[B08], dh, width, height, r, output);
-            if (site is not null) ComputeSiteRow(bands, dh, site, r * width, width, output);
+            if (site is not null) ComputeSiteRow(bands, site, r * width, width, output);
         }
     }
 
@@ -93,10 +93,9 @@ public sealed class FeatureEngine : IFeatureCalculator
         Focal(nirContextSums, 0, nir, width, height, r, [], output[NirStd7].AsSpan(o, width));
     }
 
-    /// <summary>The site group of pixels [o, o + n): dh minus the site's median, each reflectance over the site's median (one IEEE operation each, as the reference).</summary>
-    internal static void ComputeSiteRow(IReadOnlyList<float[]> bands, float[] dh, SiteMedians medians, int o, int n, float[][] output)
+    /// <summary>The site group of pixels [o, o + n): each reflectance over the site's median of it (one IEEE division each, as the reference).</summary>
+    internal static void ComputeSiteRow(IReadOnlyList<float[]> bands, SiteMedians medians, int o, int n, float[][] output)
     {
-        TensorPrimitives.Subtract(dh.AsSpan(o, n), medians.Dh, output[DhSite].AsSpan(o, n));
         for (var b = 0; b < 10; b++) TensorPrimitives.Divide(bands[b].AsSpan(o, n), medians.BandDivisor(b), output[B02Site + b].AsSpan(o, n));
     }
 

@@ -37,12 +37,11 @@ public static class ScalarFeatures
             FocalMeanStd(dh, width, height, 15, output[FeatureSchema.DhMean31], output[FeatureSchema.DhStd31]);
             FocalMeanStd(bands[6], width, height, 3, scratch, output[FeatureSchema.NirStd7]);
         }
-        if (output[FeatureSchema.DhSite] is not null)
+        if (output[FeatureSchema.B02Site] is not null)
         {
             var m = medians ?? SiteMedians.Unknown;
             for (var i = 0; i < n; i++)
             {
-                output[FeatureSchema.DhSite][i] = dh[i] - m.Dh;
                 for (var b = 0; b < 10; b++) output[FeatureSchema.B02Site + b][i] = bands[b][i] / m.BandDivisor(b);
             }
         }

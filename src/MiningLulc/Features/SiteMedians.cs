@@ -5,16 +5,15 @@ using MiningLulc.Geo;
 namespace MiningLulc.Features;
 
 /// <summary>
-/// What the site group of features (schema v2) is relative to: the median dh and the median of each reflectance
-/// over the site's classifiable pixels. Geology and illumination move a whole site's spectra and its DCM's
-/// datum; a pixel against its own site's middle carries what stays when they move (docs/cross-validation.md).
+/// What the site group of features (schema v2) is relative to: the median of each reflectance over the site's
+/// classifiable pixels. Geology and illumination move a whole site's spectra together; a pixel against its own
+/// site's middle carries what stays when they move (docs/cross-validation.md).
 /// </summary>
-/// <param name="Dh">Median dh in metres (NaN: no pixel with dh).</param>
 /// <param name="Bands">Median of each of the ten reflectances, in schema order (NaN: no classifiable pixel).</param>
-public sealed record SiteMedians(float Dh, float[] Bands)
+public sealed record SiteMedians(float[] Bands)
 {
     /// <summary>No medians (no classifiable pixel, or a caller without the site pass): every relative feature is NaN.</summary>
-    public static SiteMedians Unknown { get; } = new(float.NaN, Enumerable.Repeat(float.NaN, 10).ToArray());
+    public static SiteMedians Unknown { get; } = new(Enumerable.Repeat(float.NaN, 10).ToArray());
 
     /// <summary>The divisor of band <paramref name="b"/>'s ratio: its median, NaN unless positive (a ratio to 0 or a negative reflectance says nothing).</summary>
     public float BandDivisor(int b) => Bands[b] > 0 ? Bands[b] : float.NaN;
@@ -25,15 +24,16 @@ public sealed record SiteMedians(float Dh, float[] Bands)
 /// fixed to the site grid (every <c>step</c>-th row and column, <c>step</c> chosen from the site's mask so that
 /// at most about <see cref="MaxSamples"/> pixels are kept): the same pixels whatever the block size or the
 /// order of the blocks, so training, cross-validation and run see the same medians, and memory stays bounded
-/// on a site of any size. The median of so many pixels is a sample's, within a fraction of a per cent of the
-/// whole site's. One instance per worker; not thread-safe.
+/// on a site of any size. On a site of more than <see cref="MaxSamples"/> pixels the median is a regular
+/// sample's (every second or third row and column on the larger synthetic sites), not the whole site's: its
+/// sampling error shrinks as one over the square root of the pixels kept. One instance per worker; not thread-safe.
 /// </summary>
 public sealed class SiteMedianSampler
 {
     /// <summary>About the most pixels kept per site.</summary>
     public const int MaxSamples = 1 << 14;
 
-    private readonly List<float>[] values = [.. Enumerable.Range(0, 11).Select(_ => new List<float>())];
+    private readonly List<float>[] values = [.. Enumerable.Range(0, 10).Select(_ => new List<float>())];
     private int step = 1;
 
     /// <summary>Starts a site: forgets the last one and picks the lattice from its mask.</summary>
@@ -58,7 +58,6 @@ public sealed class SiteMedianSampler
                 var i = r * w + c;
                 if (!block.IsClassifiable(i)) continue;
                 for (var b = 0; b < 10; b++) values[b].Add(block.Bands[b][i]);
-                if (float.IsFinite(block.Dh[i])) values[10].Add(block.Dh[i]);
             }
         }
     }
@@ -68,12 +67,12 @@ public sealed class SiteMedianSampler
     {
         var bands = new float[10];
         for (var b = 0; b < 10; b++) bands[b] = Median(values[b]);
-        return new SiteMedians(Median(values[10]), bands);
+        return new SiteMedians(bands);
     }
 
     /// <summary>
     /// The middle value (the mean of the two middle ones for an even count, in double); NaN when empty. Reorders the
-    /// list: a selection (Hoare's, median-of-three pivots), linear on average, where sorting the eleven lists of
+    /// list: a selection (Hoare's, median-of-three pivots), linear on average, where sorting the lists of
     /// every site was a tenth of a 300-site run; it picks the values a sort would.
     /// </summary>
     internal static float Median(List<float> list)

@@ -29,7 +29,7 @@ public static class SiteClassifier
             }
         var all = CollectionsMarshal.AsSpan(pixels);
         // Gathered and classified a chunk at a time: the rows of a whole 512-pixel block (some 25 MB
-        // with v1's 24 features, 42 MB with v2's 40) would be held by every worker; a chunk's are about
+        // with v1's 24 features, 41 MB with v2's 39) would be held by every worker; a chunk's are about
         // 1.5-2.6 MB, and each pixel's class does not depend on the others in its batch.
         for (var start = 0; start < all.Length; start += ChunkPixels)
             ClassifyChunk(model, block, planes, extractor, all.Slice(start, Math.Min(ChunkPixels, all.Length - start)), classes, siteWidth, offset, buffers, scores);

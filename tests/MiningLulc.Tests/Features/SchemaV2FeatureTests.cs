@@ -38,17 +38,16 @@ public class SchemaV2FeatureTests(SyntheticRegionFixture region)
     {
         const int w = 9, h = 5;
         var (bands, dh) = FeatureEquivalence.HardInputs(w, h, seed: 3);
-        var medians = new SiteMedians(2.5f, [.. Enumerable.Range(0, 10).Select(b => b == 3 ? 0f : 500f + 100 * b)]);
+        var medians = new SiteMedians([.. Enumerable.Range(0, 10).Select(b => b == 3 ? 0f : 500f + 100 * b)]);
         var expected = FeatureEquivalence.NewPlanes(w * h);
         ScalarFeatures.Compute(bands, dh, w, h, 10, 10, expected, medians);
         foreach (var simd in FeatureEngineTests.AllWidths)
         {
             var actual = FeatureEquivalence.NewPlanes(w * h);
             new FeatureEngine(simd).Compute(bands, dh, w, h, 10, 10, actual, medians);
-            for (var f = FeatureSchema.DhSite; f < FeatureSchema.Count; f++) FeatureEngineTests.AssertSameBits(expected[f], actual[f], $"{FeatureSchema.Names[f]} at {simd}");
+            for (var f = FeatureSchema.B02Site; f < FeatureSchema.Count; f++) FeatureEngineTests.AssertSameBits(expected[f], actual[f], $"{FeatureSchema.Names[f]} at {simd}");
         }
         var i = 2 * w + 4;
-        Assert.Equal(dh[i] - 2.5f, expected[FeatureSchema.DhSite][i]);
         Assert.Equal(bands[FeatureSchema.B08][i] / 1100f, expected[FeatureSchema.B02Site + FeatureSchema.B08][i]);
         Assert.True(float.IsNaN(expected[FeatureSchema.B02Site + 3][i])); // a median of 0 gives no ratio
     }
