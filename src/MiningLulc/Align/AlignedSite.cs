@@ -29,6 +29,10 @@ public sealed class AlignedSite
     public required SiteGrid Grid { get; init; }
     /// <summary>Ten planes in the order of <see cref="InputSettings.BandNames"/>.</summary>
     public required float[][] Bands { get; init; }
+    /// <summary>
+    /// The DCM's elevation change (metres, NaN = void), warped bilinearly; empty when it was not read (a
+    /// pass that needs the reflectances alone, such as the site medians' first pass).
+    /// </summary>
     public required float[] Dh { get; init; }
     /// <summary>
     /// The DCM's time stamp (decimal year of the later acquisition; NaN = none), warped with nearest;

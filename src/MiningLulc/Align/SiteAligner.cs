@@ -101,7 +101,8 @@ public sealed class SiteAligner : IDisposable
     /// widen: the site grid keeps its margin of <see cref="AlignSettings.HaloPixels"/>, so no more pixels are
     /// classified, and a wider halo changes no value (the whole site is the reference either way).
     /// </param>
-    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize, bool withTime = true, BlockBuffers? buffers = null, int? halo = null)
+    /// <param name="withDh">Warp the DCM too (false: <see cref="AlignedSite.Dh"/> is empty; the exact warp is most of a read).</param>
+    public IEnumerable<(AlignedSite Block, Window Interior)> Blocks(SiteLayout layout, int blockSize, bool withTime = true, BlockBuffers? buffers = null, int? halo = null, bool withDh = true)
     {
         var full = new Window(0, 0, layout.Grid.Width, layout.Grid.Height);
         var h = halo ?? settings.HaloPixels;
@@ -109,12 +110,12 @@ public sealed class SiteAligner : IDisposable
         {
             var read = new Window(tile.ColOff - h, tile.RowOff - h, tile.Width + 2 * h, tile.Height + 2 * h).Intersect(full);
             var interior = new Window(tile.ColOff - read.ColOff, tile.RowOff - read.RowOff, tile.Width, tile.Height);
-            yield return (Read(layout, read, withTime, buffers), interior);
+            yield return (Read(layout, read, withTime, buffers, withDh), interior);
         }
     }
 
     /// <summary>Reads the pixel data of a window of the site grid (into <paramref name="buffers"/> when given).</summary>
-    public AlignedSite Read(SiteLayout layout, Window window, bool withTime = true, BlockBuffers? buffers = null)
+    public AlignedSite Read(SiteLayout layout, Window window, bool withTime = true, BlockBuffers? buffers = null, bool withDh = true)
     {
         var s2 = Composite(layout.Entry.Year!.Value);
         var grid = layout.Grid.Sub(window);
@@ -148,7 +149,7 @@ public sealed class SiteAligner : IDisposable
             Entry = layout.Entry,
             Grid = grid,
             Bands = bands,
-            Dh = GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData, settings.WarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Dh, 0, n)),
+            Dh = !withDh ? [] : GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData, settings.WarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Dh, 0, n)),
             Time = !withTime ? null : time.Value is { } t
                 ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData, settings.WarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Time, 0, n))
                 : NaNs(n),

@@ -10,8 +10,13 @@ public sealed class FeatureExtractor(FeatureSet set)
 {
     private readonly int[] indices = set.Indices;
     private readonly FeatureEngine engine = new();
+    // Which schema planes the set needs (every v1 plane; a v2 group whole or not at all), worked out once, not per block.
+    private readonly bool[] planeNeeded = [.. Enumerable.Range(0, FeatureSchema.Count).Select(f => FeatureSchema.GroupOf(f) is var g && (g < 0 || set.NeedsGroup(g)))];
 
     public FeatureSet Set { get; } = set;
+
+    /// <summary>Whether the set has a feature relative to the site's medians (<see cref="FeatureSet.NeedsSiteMedians"/>).</summary>
+    public bool NeedsSiteMedians { get; } = set.NeedsSiteMedians;
 
     /// <summary>
     /// The schema planes the set needs for the site's grid, by the SIMD <see cref="FeatureEngine"/> (its focal
@@ -23,16 +28,13 @@ public sealed class FeatureExtractor(FeatureSet set)
     /// <param name="medians">The site's medians, required when the set has a feature of the site group.</param>
     public float[][] ComputePlanes(AlignedSite site, BlockBuffers? buffers = null, SiteMedians? medians = null)
     {
-        if (Set.NeedsSiteMedians && medians is null) throw new InvalidOperationException($"feature set '{Set.Name}' is relative to the site's medians: pass them");
+        if (NeedsSiteMedians && medians is null) throw new InvalidOperationException($"feature set '{Set.Name}' is relative to the site's medians: pass them");
         var n = site.Grid.PixelCount;
         var planes = new float[FeatureSchema.Count][];
         for (var b = 0; b < site.Bands.Length; b++) planes[b] = site.Bands[b];
         planes[FeatureSchema.Dh] = site.Dh;
         for (var f = FeatureSchema.Dh + 1; f < planes.Length; f++)
-        {
-            if (FeatureSchema.GroupOf(f) is var g && g >= 0 && !Set.NeedsGroup(g)) continue;
-            planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
-        }
+            if (planeNeeded[f]) planes[f] = buffers?.Floats(BlockBuffers.Use.Feature, f, n) ?? new float[n];
         var (dx, dy) = site.Grid.PixelSizeInMetres();
         engine.Compute(site.Bands, site.Dh, site.Grid.Width, site.Grid.Height, dx, dy, planes, medians);
         return planes;

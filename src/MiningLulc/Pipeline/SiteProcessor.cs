@@ -89,14 +89,14 @@ public sealed class SiteProcessor : IDisposable
 
     /// <summary>
     /// The site's medians when the set needs them and the site spans several blocks: a first pass over its
-    /// blocks, without halos or stamps. Null otherwise: a one-block site takes them from its only block, read once
+    /// blocks, without halos, stamps or the DCM (the medians are of the reflectances). Null otherwise: a one-block site takes them from its only block, read once
     /// (<see cref="MediansOf"/>), and the same lattice pixels give the same medians either way.
     /// </summary>
     private SiteMedians? SiteMediansFirstPass(SiteLayout layout)
     {
-        if (!extractor.Set.NeedsSiteMedians || (layout.Grid.Width <= config.Align.BlockSize && layout.Grid.Height <= config.Align.BlockSize)) return null;
+        if (!extractor.NeedsSiteMedians || (layout.Grid.Width <= config.Align.BlockSize && layout.Grid.Height <= config.Align.BlockSize)) return null;
         medianSampler.Start(layout);
-        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: false, buffers, halo: 0))
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: false, buffers, halo: 0, withDh: false))
             medianSampler.Add(block, interior, OffsetOf(block, layout));
         return medianSampler.Result();
     }
@@ -104,7 +104,7 @@ public sealed class SiteProcessor : IDisposable
     /// <summary>The medians of a site held whole in one block (null when the set does not need them).</summary>
     private SiteMedians? MediansOf(AlignedSite block, Window interior, SiteLayout layout, (int Col, int Row) offset)
     {
-        if (!extractor.Set.NeedsSiteMedians) return null;
+        if (!extractor.NeedsSiteMedians) return null;
         medianSampler.Start(layout);
         medianSampler.Add(block, interior, offset);
         return medianSampler.Result();
@@ -122,9 +122,9 @@ public sealed class SiteProcessor : IDisposable
         var classes = new byte[layout.Grid.PixelCount];
         var counter = new CoverageCounter(layout);
         clock.Restart();
-        // Coverage is all the pipeline needs the stamps for: when they are all of the site's year, skip warping them.
         var medians = SiteMediansFirstPass(layout);
         clock.Lap(StageClock.Stage.ReadWarp);
+        // Coverage is all the pipeline needs the stamps for: when they are all of the site's year, skip warping them.
         foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: !layout.StampsAllOfSiteYear, buffers, blockHalo))
         {
             counter.Add(block, interior);

@@ -38,18 +38,7 @@ public class ReliabilityTests
     public void TheCellCountReportsReliabilityWhenThePredictionsCarryConfidence()
     {
         // Three reference squares of about 220 m; A predicted right at 0.95, B wrong at 0.75, C right at 0.72.
-        var reference = new List<LabelPolygon>
-        {
-            new(Box(10.000, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
-            new(Box(10.010, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
-            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "ref"),
-        };
-        var predicted = new List<LabelPolygon>
-        {
-            new(Box(10.000, -20.000), LulcClass.OpenPit, 2020, null, null, "pred") { Confidence = 0.95 },
-            new(Box(10.010, -20.000), LulcClass.WasteDumpingSite, 2020, null, null, "pred") { Confidence = 0.75 },
-            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "pred") { Confidence = 0.72 },
-        };
+        var (reference, predicted) = ThreeSquares(lonA: 10.000);
         var options = new AssessOptions { CellSizeM = 2, Workers = 2 };
         var report = CellCountAssessor.Assess(predicted, reference, options);
         var bins = report.Reliability!;
@@ -81,18 +70,7 @@ public class ReliabilityTests
         // The squares of the test above (A right at 0.95, B wrong at 0.75, C right at 0.72), A shifted east by a
         // quarter of its side, so a quarter of it lies over no reference and is not compared: the overlay
         // intersects exactly what the cell count approximates on 2 m cells.
-        var reference = new List<LabelPolygon>
-        {
-            new(Box(10.000, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
-            new(Box(10.010, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
-            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "ref"),
-        };
-        var predicted = new List<LabelPolygon>
-        {
-            new(Box(10.0005, -20.000), LulcClass.OpenPit, 2020, null, null, "pred") { Confidence = 0.95 },
-            new(Box(10.010, -20.000), LulcClass.WasteDumpingSite, 2020, null, null, "pred") { Confidence = 0.75 },
-            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "pred") { Confidence = 0.72 },
-        };
+        var (reference, predicted) = ThreeSquares(lonA: 10.0005);
         var overlay = AccuracyAssessor.Assess(predicted, reference, new AssessOptions { Method = AssessmentMethod.Overlay });
         var cells = AccuracyAssessor.Assess(predicted, reference, new AssessOptions { CellSizeM = 2, Workers = 2 });
         var bins = overlay.Reliability!;
@@ -111,6 +89,22 @@ public class ReliabilityTests
         Assert.Equal(cells.ExpectedCalibrationError!.Value, overlay.ExpectedCalibrationError!.Value, 0.005);
         Assert.Null(AccuracyAssessor.Assess(predicted.Select(p => p with { Confidence = null }).ToList(), reference, new AssessOptions { Method = AssessmentMethod.Overlay }).Reliability);
     }
+
+    /// <summary>
+    /// Reference squares A (open pit), B (open pit) and C (vegetation), side by side; predicted A right at 0.95
+    /// (its west edge at <paramref name="lonA"/>), B wrong at 0.75, C right at 0.72.
+    /// </summary>
+    private static (List<LabelPolygon> Reference, List<LabelPolygon> Predicted) ThreeSquares(double lonA) => (
+        [
+            new(Box(10.000, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
+            new(Box(10.010, -20.000), LulcClass.OpenPit, 2020, null, null, "ref"),
+            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "ref"),
+        ],
+        [
+            new(Box(lonA, -20.000), LulcClass.OpenPit, 2020, null, null, "pred") { Confidence = 0.95 },
+            new(Box(10.010, -20.000), LulcClass.WasteDumpingSite, 2020, null, null, "pred") { Confidence = 0.75 },
+            new(Box(10.020, -20.000), LulcClass.Vegetation, 2020, null, null, "pred") { Confidence = 0.72 },
+        ]);
 
     private static Polygon Box(double lon, double lat) =>
         GeometryOps.Wgs84Factory.CreatePolygon([new(lon, lat), new(lon + 0.002, lat), new(lon + 0.002, lat + 0.002), new(lon, lat + 0.002), new(lon, lat)]);
