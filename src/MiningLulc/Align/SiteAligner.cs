@@ -151,7 +151,7 @@ public sealed class SiteAligner : IDisposable
             Bands = bands,
             Dh = !withDh ? [] : GridWarp.Plane(grid, dcm.Value, settings.DcmResampling, folder.Settings.DcmNoData, settings.WarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Dh, 0, n)),
             Time = !withTime ? null : time.Value is { } t
-                ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData, settings.WarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Time, 0, n))
+                ? GridWarp.Plane(grid, t, settings.TimeResampling, folder.Settings.TimeNoData, settings.StampsWarpErrorPixels, buffers?.Floats(BlockBuffers.Use.Time, 0, n))
                 : NaNs(n),
             SiteMask = mask,
             Valid = valid,

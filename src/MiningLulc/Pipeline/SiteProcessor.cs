@@ -72,11 +72,12 @@ public sealed class SiteProcessor : IDisposable
     /// <summary>
     /// The site's blocks with their feature planes, one block in memory at a time: each lives in this
     /// worker's reused arrays until the next is read, so take what you need from it before moving on.
+    /// Without the time stamps (<see cref="AlignedSite.Time"/> is null): only the coverage report uses them.
     /// </summary>
     public IEnumerable<(AlignedSite Block, Window Interior, float[][] Planes)> Blocks(SiteLayout layout)
     {
         var medians = SiteMediansFirstPass(layout);
-        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, buffers: buffers, halo: blockHalo))
+        foreach (var (block, interior) in aligner.Blocks(layout, config.Align.BlockSize, withTime: false, buffers, halo: blockHalo))
         {
             medians ??= MediansOf(block, interior, layout, OffsetOf(block, layout));
             yield return (block, interior, extractor.ComputePlanes(block, buffers, medians));
