@@ -14,6 +14,7 @@ public class SettingsValidationTests
     [InlineData("""{"align": {"time_resampling": "bilinear"}}""", "align.time_resampling")]
     [InlineData("""{"align": {"warp_error_pixels": -0.1}}""", "align.warp_error_pixels")]
     [InlineData("""{"align": {"warp_error_pixels": 2}}""", "align.warp_error_pixels")]
+    [InlineData("""{"align": {"stamps_warp_error_pixels": -1}}""", "align.stamps_warp_error_pixels")]
     [InlineData("""{"features": {"set": "everything"}}""", "features.set")]
     [InlineData("""{"input": {"s2_pattern": "s2/*.tif"}}""", "input.s2_pattern")]
     [InlineData("""{"input": {"s2_scale": 0}}""", "input.s2_scale")]
