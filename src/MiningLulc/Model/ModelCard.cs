@@ -11,13 +11,14 @@ namespace MiningLulc.Model;
 /// 2 — the zip may hold the engine's random forest (forest.bin, <see cref="RandomForestFormat"/>)
 /// instead of an ML.NET model, and the card its <see cref="OutOfBag"/> estimate;
 /// 3 — the card may hold <see cref="Cv"/>, <see cref="Calibration"/>, the hold-out's feature importance
-/// and <c>align.warp_error_pixels</c> among its settings, the zip the stored flat trees. Every model
-/// trained now is of format 3 (its settings name warp_error_pixels). The format is read before anything
-/// else, so a model of a newer format is refused as such, not for a key this engine does not know.
+/// and <c>align.warp_error_pixels</c> among its settings, the zip the stored flat trees; 4 — the settings
+/// may hold <c>align.stamps_warp_error_pixels</c>. Every model trained now is of format 4 (its settings
+/// name it). The format is read before anything else, so a model of a newer format is refused as such,
+/// not for a key this engine does not know.
 /// </summary>
 public sealed record ModelCard
 {
-    public const int CurrentFormatVersion = 3;
+    public const int CurrentFormatVersion = 4;
 
     public int FormatVersion { get; init; } = 1;
     public required string Method { get; init; }
