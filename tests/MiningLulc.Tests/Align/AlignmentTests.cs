@@ -126,6 +126,19 @@ public class AlignmentTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("s2.tif", e.Message);
     }
 
+    /// <summary>A region of one 1.8 km square site around (lon, lat) in UTM zone 19 S: a flat composite, the DCM and its stamps from functions of lon/lat.</summary>
+    private static void SquareSiteAt(string directory, double lon, double lat, Func<double, double, float> dh, Func<double, double, float>? timeOf = null)
+    {
+        using var utm = SpatialReference.FromEpsg(32719);
+        using var wgs84 = SpatialReference.Wgs84();
+        var (cx, cy) = new CoordinateTransform(wgs84, utm).Transform(lon, lat);
+        var origin = (X: Math.Floor((cx - 2000) / 10) * 10, Y: Math.Ceiling((cy + 2000) / 10) * 10);
+        new RegionBuilder(directory)
+            .Sites(wgs84, (1, SiteAround(utm, cx, cy, 900)))
+            .Composite(2020, "s2.tif", utm, GeoTransform.NorthUp(origin.X, origin.Y, 10, 10), 400, 400, (_, _, _) => 1000)
+            .DcmTile((int)Math.Floor(lon), (int)Math.Floor(lat), PixelsPerDegree, dh, timeOf: timeOf);
+    }
+
     private static AlignedSite Align(string region, AlignSettings? settings = null)
     {
         var catalog = RegionCatalog.Build(region, EngineConfig.Default.Input);
@@ -146,14 +159,7 @@ public class AlignmentTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         const double lon = -69.4, lat = -23.6;
         using var tmp = new TempDir();
-        using var utm = SpatialReference.FromEpsg(32719);
-        using var wgs84 = SpatialReference.Wgs84();
-        var (cx, cy) = new CoordinateTransform(wgs84, utm).Transform(lon, lat);
-        var origin = (X: Math.Floor((cx - 2000) / 10) * 10, Y: Math.Ceiling((cy + 2000) / 10) * 10);
-        new RegionBuilder(tmp.Path)
-            .Sites(wgs84, (1, SiteAround(utm, cx, cy, 900)))
-            .Composite(2020, "s2.tif", utm, GeoTransform.NorthUp(origin.X, origin.Y, 10, 10), 400, 400, (_, _, _) => 1000)
-            .DcmTile((int)Math.Floor(lon), (int)Math.Floor(lat), PixelsPerDegree, (x, y) => (float)(0.05 * (x - lon) * PixelsPerDegree + 0.03 * (lat - y) * PixelsPerDegree));
+        SquareSiteAt(tmp.Path, lon, lat, (x, y) => (float)(0.05 * (x - lon) * PixelsPerDegree + 0.03 * (lat - y) * PixelsPerDegree));
 
         var exact = Align(tmp.Path);
         var approximate = Align(tmp.Path, new AlignSettings { WarpErrorPixels = 0.001 });
@@ -187,14 +193,9 @@ public class AlignmentTests(Xunit.Abstractions.ITestOutputHelper output)
         const double lon = -69.4, lat = -23.6, border = -69.4 + 0.5 / PixelsPerDegree / 3; // a meridian between DCM pixel centres
         Assert.Equal(0.125, new AlignSettings().StampsWarpErrorPixels);
         using var tmp = new TempDir();
+        SquareSiteAt(tmp.Path, lon, lat, (x, y) => (float)(x - lon + (y - lat)), timeOf: (x, _) => x < border ? 2019.5f : 2020.5f);
         using var utm = SpatialReference.FromEpsg(32719);
         using var wgs84 = SpatialReference.Wgs84();
-        var (cx, cy) = new CoordinateTransform(wgs84, utm).Transform(lon, lat);
-        var origin = (X: Math.Floor((cx - 2000) / 10) * 10, Y: Math.Ceiling((cy + 2000) / 10) * 10);
-        new RegionBuilder(tmp.Path)
-            .Sites(wgs84, (1, SiteAround(utm, cx, cy, 900)))
-            .Composite(2020, "s2.tif", utm, GeoTransform.NorthUp(origin.X, origin.Y, 10, 10), 400, 400, (_, _, _) => 1000)
-            .DcmTile((int)Math.Floor(lon), (int)Math.Floor(lat), PixelsPerDegree, (x, y) => (float)(x - lon + (y - lat)), timeOf: (x, _) => x < border ? 2019.5f : 2020.5f);
 
         var exact = Align(tmp.Path, new AlignSettings { StampsWarpErrorPixels = 0 });
         var approximate = Align(tmp.Path);
