@@ -313,7 +313,7 @@ public sealed record AlignSettings
     /// The same for the DCM's time stamps, which only the coverage report uses (the share of a site's
     /// dh from another year than the site's): nearest-neighbour stamps move only where a pixel centre
     /// falls on a stamp border, so GDAL's default (0.125) is the default here. Exact stamps (0) cost
-    /// about 5 % of a run's time on mixed-year sites and change no GeoPackage (docs/scale.md).
+    /// about 4 % of a run's time when a third of the sites mix years, and change no GeoPackage (docs/inputs.md).
     /// </summary>
     public double StampsWarpErrorPixels { get; init; } = 0.125;
     /// <summary>Pixels added around each site's bounding box, for focal features.</summary>
