@@ -35,7 +35,8 @@ public sealed class AlignedSite
     /// </summary>
     public required float[] Dh { get; init; }
     /// <summary>
-    /// The DCM's time stamp (decimal year of the later acquisition; NaN = none), warped with nearest;
+    /// The DCM's time stamp (decimal year of the later acquisition; NaN = none), warped with nearest
+    /// (and GDAL's approximate transformer by default, <see cref="AlignSettings.StampsWarpErrorPixels"/>);
     /// null when it was not read (the pipeline skips it when <see cref="SiteLayout.StampsAllOfSiteYear"/>).
     /// </summary>
     public required float[]? Time { get; init; }

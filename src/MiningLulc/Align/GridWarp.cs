@@ -22,7 +22,7 @@ internal static class GridWarp
             "-of", "MEM", "-t_srs", grid.CrsWkt,
             "-te", Math.Min(x0, x1).ToString("R", inv), Math.Min(y0, y1).ToString("R", inv), Math.Max(x0, x1).ToString("R", inv), Math.Max(y0, y1).ToString("R", inv),
             "-ts", grid.Width.ToString(inv), grid.Height.ToString(inv),
-            // -et 0 (the default setting): exact per-pixel transformation (GDAL's own 0.125 px approximation would bias dh on slopes).
+            // -et 0 (the DCM's default, align.warp_error_pixels): exact per-pixel transformation (GDAL's own 0.125 px approximation would bias dh on slopes).
             "-r", resampling, "-ot", "Float32", "-et", errorPixels.ToString("R", inv), "-dstnodata", "nan",
         };
         if (sourceNoData is double nd) args.AddRange(["-srcnodata", nd.ToString("R", inv)]);

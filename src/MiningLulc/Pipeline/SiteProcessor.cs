@@ -138,7 +138,7 @@ public sealed class SiteProcessor : IDisposable
             clock.Lap(StageClock.Stage.Classify);
         }
         coverage = counter.Result;
-        var smoothed = SmoothStage.Apply(classes, layout.Grid, config.Smooth);
+        var smoothed = SmoothStage.Apply(classes, layout.Grid, config.Smooth, transforms);
         clock.Lap(StageClock.Stage.Smooth);
         return smoothed;
     }

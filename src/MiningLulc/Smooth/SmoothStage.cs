@@ -12,10 +12,11 @@ namespace MiningLulc.Smooth;
 /// </summary>
 public static class SmoothStage
 {
-    public static byte[] Apply(byte[] classes, SiteGrid grid, SmoothSettings settings)
+    /// <param name="transforms">The worker's grid-to-EPSG:4326 transformations, made once per grid CRS (null: made for this call).</param>
+    public static byte[] Apply(byte[] classes, SiteGrid grid, SmoothSettings settings, GridTransforms? transforms = null)
     {
         if (!settings.Enabled) return classes;
-        var utm = UtmZoneOfClassifiedPixels(classes, grid);
+        var utm = UtmZoneOfClassifiedPixels(classes, grid, transforms);
         if (utm is null) return classes;
         var (x, y) = grid.PixelCentresInMetres(utm.Value);
         var output = new byte[classes.Length];
@@ -34,7 +35,8 @@ public static class SmoothStage
     /// answer, the same as <see cref="UtmZoneOfAllClassifiedPixels"/> gives. Otherwise (near a zone
     /// edge or the equator, across the antimeridian) every pixel is transformed, as before.
     /// </remarks>
-    public static int? UtmZoneOfClassifiedPixels(byte[] classes, SiteGrid grid)
+    /// <param name="transforms">As in <see cref="Apply"/>: PROJ builds a transformation from its database, which cost more than the outline it transforms.</param>
+    public static int? UtmZoneOfClassifiedPixels(byte[] classes, SiteGrid grid, GridTransforms? transforms = null)
     {
         if (ClassifiedBounds(classes, grid) is not var (c0, r0, c1, r1)) return null;
         using var crs = SpatialReference.Parse(grid.CrsWkt);
@@ -45,7 +47,8 @@ public static class SmoothStage
         for (var r = r0 + 1; r < r1; r++) { outline.Add(grid.Transform.ToWorld(c0 + 0.5, r + 0.5)); outline.Add(grid.Transform.ToWorld(c1 + 0.5, r + 0.5)); }
         var lon = outline.Select(p => p.X).ToArray();
         var lat = outline.Select(p => p.Y).ToArray();
-        using (var ct = new CoordinateTransform(crs, wgs84)) ct.Transform(lon, lat);
+        if (transforms is not null) transforms.ToWgs84(grid.CrsWkt).Transform(lon, lat);
+        else using (var ct = new CoordinateTransform(crs, wgs84)) ct.Transform(lon, lat);
         const double margin = 1e-4; // degrees (about 10 m): rounding of a mean over 10^9 pixels stays far below
         var (lon0, lon1, lat0, lat1) = (lon.Min(), lon.Max(), lat.Min(), lat.Max());
         var zone = SpatialReference.UtmEpsgFor(lon0 - margin, lat0 - margin);

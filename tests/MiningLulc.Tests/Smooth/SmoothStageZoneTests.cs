@@ -34,6 +34,9 @@ public class SmoothStageZoneTests
             var classes = new byte[grid.PixelCount];
             for (var i = 0; i < classes.Length; i++) if (random.NextDouble() < fill) classes[i] = (byte)random.Next(1, 8);
             Assert.Equal(SmoothStage.UtmZoneOfAllClassifiedPixels(classes, grid), SmoothStage.UtmZoneOfClassifiedPixels(classes, grid));
+            // With a worker's kept transformations (the pipeline's way), the same zone.
+            using var transforms = new GridTransforms();
+            Assert.Equal(SmoothStage.UtmZoneOfAllClassifiedPixels(classes, grid), SmoothStage.UtmZoneOfClassifiedPixels(classes, grid, transforms));
         }
         // Classified pixels only in one corner and on the opposite edge: the mean sits far from the rectangle's centre.
         var sparse = new byte[grid.PixelCount];
